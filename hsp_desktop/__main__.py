@@ -1,0 +1,3 @@
+from hsp_desktop.app import main
+
+raise SystemExit(main())

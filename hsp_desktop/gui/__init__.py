@@ -1,0 +1,1 @@
+"""Qt only. Talks to services, never to sessions or SQL."""
