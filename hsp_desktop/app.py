@@ -11,6 +11,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hsp_desktop import __version__, errors, logs, paths
@@ -87,7 +88,7 @@ def database_url(args: argparse.Namespace) -> str:
     from hsp_desktop.store.open import url_for
 
     if args.database:
-        return url_for(args.database, paths.default_database_path())
+        return url_for(args.database, Path(args.database))
     if getattr(args, "demo", False):
         return url_for(None, paths.demo_database_path())
     return url_for(None, paths.default_database_path())
@@ -101,7 +102,7 @@ def open_for_cli(args: argparse.Namespace, *, migrate: bool = True) -> Database:
 
 def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     from hsp_desktop.store.database import Database
-    from hsp_desktop.store.migrate import SCHEMA_HEAD, upgrade
+    from hsp_desktop.store.migrate import SCHEMA_HEADS, describe, upgrade
 
     db = Database(database_url(args))
     try:
@@ -118,7 +119,7 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 def _cmd_db_check(args: argparse.Namespace) -> int:
     from hsp_desktop.store.database import Database
-    from hsp_desktop.store.migrate import SCHEMA_HEAD, check_schema
+    from hsp_desktop.store.migrate import SCHEMA_HEADS, check_schema, describe
 
     db = Database(database_url(args))
     try:

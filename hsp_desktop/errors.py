@@ -119,3 +119,9 @@ class NewerDatabase(StoreError):
 
 class ForeignDatabase(StoreError):
     """A real database, but not one of ours."""
+
+
+class FolderError(KnownError):
+    """A folder the program needs (data, logs, backups) cannot be created or written."""
+
+    title = "Folder problem"

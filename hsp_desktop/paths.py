@@ -12,6 +12,8 @@ from pathlib import Path
 
 import platformdirs
 
+from hsp_desktop.errors import FolderError
+
 APP_NAME = "hsp-desktop"
 APP_AUTHOR = "hsp-desktop"
 HOME_ENV = "HSP_DESKTOP_HOME"
@@ -23,7 +25,10 @@ def _home() -> Path | None:
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FolderError(f"Cannot create the folder {path}: {exc.strerror}.") from None
     return path
 
 

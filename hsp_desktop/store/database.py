@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,15 +36,18 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+pysqlite:///{path}"
 
 
-def _set_sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the driver, decide when a transaction begins.
-    dbapi_conn.isolation_level = None
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA foreign_keys = ON")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = NORMAL")
-    cur.close()
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    return on_connect
 
 
 def _begin_sqlite(conn: Any) -> None:
@@ -53,7 +57,9 @@ def _begin_sqlite(conn: Any) -> None:
 class Database:
     """Opened from a URL; ``transaction()`` is the unit of work every service call uses."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
         try:
             self.url = make_url(url)
         except ArgumentError:
@@ -67,7 +73,7 @@ class Database:
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
                 self.path = Path(self.url.database).expanduser().resolve()
-            kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_MS / 1000}
+            kwargs["connect_args"] = {"timeout": busy_timeout_ms / 1000}
         else:
             kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 10}
@@ -79,7 +85,7 @@ class Database:
                 "For PostgreSQL install the 'postgres' extra: pip install '.[postgres]'."
             ) from None
         if self.is_sqlite:
-            event.listen(self.engine, "connect", _set_sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(busy_timeout_ms))
             event.listen(self.engine, "begin", _begin_sqlite)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
 
@@ -170,13 +176,13 @@ def check_sqlite_file(path: Path) -> None:
             raise errors.NotADatabase(
                 f"{path} is not an hsp-desktop database (it is not an SQLite file)."
             )
-        import os
-
         if not os.access(path, os.W_OK) or not os.access(folder, os.W_OK):
             raise errors.DatabaseUnavailable(
                 f"{path} is read-only here. The program needs to write to the file and its "
                 "folder; ask your administrator to check the permissions."
             )
+        if head:
+            _refuse_foreign_sqlite(path)
     else:
         if not folder.exists():
             try:
@@ -185,12 +191,30 @@ def check_sqlite_file(path: Path) -> None:
                 raise errors.DatabaseUnavailable(
                     f"Cannot create the folder {folder}: {exc.strerror}."
                 ) from None
-        import os
-
         if not os.access(folder, os.W_OK):
             raise errors.DatabaseUnavailable(
                 f"Cannot create a database in {folder}: the folder is read-only."
             )
+
+
+def _refuse_foreign_sqlite(path: Path) -> None:
+    """Look inside read-only, so that a file which is not ours is not changed by opening it."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {
+                row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise errors.NotADatabase(f"{path} is damaged or is not a database ({exc}).") from None
+    if tables and "alembic_version" not in tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise errors.ForeignDatabase(
+            f"{path} is an SQLite database but not an hsp-desktop database (it holds {shown}). "
+            "Nothing was changed."
+        )
 
 
 @contextmanager

@@ -22,21 +22,28 @@ log = logging.getLogger("hsp.store.migrate")
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
-# The newest revision in migrations/versions. Checked against Alembic by a test, so that
-# opening an up-to-date database (every start-up) need not import Alembic at all.
-SCHEMA_HEAD = "0001"
+# The newest revision of each branch in migrations/versions. The core schema is "0001"; each
+# area of the program that adds tables has its own branch from it (labelled with the area,
+# revisions named "<area>_NNN") so areas can grow their schema independently. Checked against
+# Alembic by a test, so that opening an up-to-date database (every start-up) need not import
+# Alembic at all.
+SCHEMA_HEADS: frozenset[str] = frozenset({"0001"})
 
 
-def current_revision(db: Database) -> str | None:
-    """The schema revision stored in the database; None for a database without one."""
+def current_revisions(db: Database) -> frozenset[str] | None:
+    """The schema revisions stored in the database; None for a database without any."""
     with translate_errors(db), db.engine.connect() as conn:
         try:
-            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
         except (OperationalError, ProgrammingError) as exc:
             if "alembic_version" in str(exc.orig):
                 return None
             raise
-    return row[0] if row else None
+    return frozenset(r[0] for r in rows) or None
+
+
+def describe(revisions: frozenset[str] | None) -> str:
+    return ", ".join(sorted(revisions)) if revisions else "none"
 
 
 def alembic_config(db: Database) -> Config:
@@ -57,12 +64,12 @@ def known_revisions(db: Database) -> set[str]:
 
 
 def needs_upgrade(db: Database) -> bool:
-    return current_revision(db) != SCHEMA_HEAD
+    return current_revisions(db) != SCHEMA_HEADS
 
 
-def check_schema(db: Database) -> str | None:
-    """Raise if the database is foreign or newer than this program; return its revision."""
-    revision = current_revision(db)
+def check_schema(db: Database) -> frozenset[str] | None:
+    """Raise if the database is foreign or newer than this program; return its revisions."""
+    revision = current_revisions(db)
     if revision is None:
         tables = db.table_names()
         if tables:
@@ -71,10 +78,11 @@ def check_schema(db: Database) -> str | None:
                 "but is not an hsp-desktop database. Nothing was changed."
             )
         return None
-    if revision != SCHEMA_HEAD and revision not in known_revisions(db):
+    if revision != SCHEMA_HEADS and not revision <= known_revisions(db):
         raise errors.NewerDatabase(
             f"{db.location.description} was written by a newer version of hsp-desktop "
-            f"(schema {revision}). Install the newer version to open it; nothing was changed."
+            f"(schema {describe(revision)}). Install the newer version to open it; nothing was "
+            "changed."
         )
     return revision
 
@@ -82,19 +90,24 @@ def check_schema(db: Database) -> str | None:
 def upgrade(db: Database) -> Path | None:
     """Bring the schema to the head revision. Returns the backup taken, if any."""
     revision = check_schema(db)
-    if revision == SCHEMA_HEAD:
+    if revision == SCHEMA_HEADS:
         return None
     backup = None
     if db.path is not None and revision is not None:
-        backup = backup_sqlite(db.path, reason=f"before-upgrade-from-{revision}")
+        backup = backup_sqlite(db.path, reason="before-upgrade")
         log.info("backed up %s to %s before upgrading", db.path, backup)
     from alembic import command
 
     cfg = alembic_config(db)
     with translate_errors(db), _connection(db) as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-    log.info("database %s upgraded from %s to %s", db.safe_url(), revision, SCHEMA_HEAD)
+        command.upgrade(cfg, "heads")
+    log.info(
+        "database %s upgraded from %s to %s",
+        db.safe_url(),
+        describe(revision),
+        describe(SCHEMA_HEADS),
+    )
     return backup
 
 

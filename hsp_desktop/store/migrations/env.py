@@ -28,6 +28,7 @@ context.configure(
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
     render_item=_render_item,
+    include_object=config.attributes.get("include_object"),
 )
 with context.begin_transaction():
     context.run_migrations()

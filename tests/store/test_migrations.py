@@ -1,0 +1,29 @@
+"""Migrations: the heads the program expects are Alembic's, and they build exactly the model."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from hsp_desktop.model import Base
+from hsp_desktop.store import Database
+from hsp_desktop.store.migrate import (
+    SCHEMA_HEADS,
+    alembic_config,
+    current_revisions,
+    needs_upgrade,
+    upgrade,
+)
+
+
+def test_schema_heads_match_the_migration_scripts(db: Database) -> None:
+    script = ScriptDirectory.from_config(alembic_config(db))
+    assert frozenset(script.get_heads()) == SCHEMA_HEADS
+
+
+def test_upgrade_from_empty_reaches_the_heads(db: Database) -> None:
+    # The fixture database was built by upgrade(); it is at the heads and needs nothing.
+    assert current_revisions(db) == SCHEMA_HEADS
+    assert not needs_upgrade(db)
+    assert upgrade(db) is None
