@@ -111,7 +111,7 @@ def _cmd_db_upgrade(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(
-        f"{db.location.description}: schema at {SCHEMA_HEAD}"
+        f"{db.location.description}: schema at {describe(SCHEMA_HEADS)}"
         + (f" (backup taken: {backup})" if backup else "")
     )
     return EXIT_OK
@@ -137,13 +137,14 @@ def _cmd_db_check(args: argparse.Namespace) -> int:
     if revision is None:
         print(f"{where}: empty database (run 'hsp-desktop db upgrade')", file=sys.stderr)
         return EXIT_ERROR
-    if revision != SCHEMA_HEAD:
+    if revision != SCHEMA_HEADS:
         print(
-            f"{where}: schema {revision} is older than {SCHEMA_HEAD}; run 'hsp-desktop db upgrade'",
+            f"{where}: schema {describe(revision)} is older than {describe(SCHEMA_HEADS)}; "
+            "run 'hsp-desktop db upgrade'",
             file=sys.stderr,
         )
         return EXIT_ERROR
-    print(f"{where}: ok (schema {revision})")
+    print(f"{where}: ok (schema {describe(revision)})")
     return EXIT_OK
 
 

@@ -137,9 +137,11 @@ def test_a_locked_database_is_reported(sqlite_db: Database) -> None:
     )
     impatient = Database(sqlite_db.safe_url(), busy_timeout_ms=50)
     try:
-        with pytest.raises(errors.DatabaseLocked, match="locked by another program"):
-            with impatient.transaction() as s:
-                s.add(School(name="Blocked"))
+        with (
+            pytest.raises(errors.DatabaseLocked, match="locked by another program"),
+            impatient.transaction() as s,
+        ):
+            s.add(School(name="Blocked"))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
