@@ -351,6 +351,15 @@ _STAFF_LAST = (
 )
 
 
+def demo_extensions() -> list[Callable[[Session, random.Random, dt.date], None]]:
+    """Each area that keeps history adds its demo data here (contacts, meetings, letters...).
+
+    An extension gets the open session with the school, staff, students and families already
+    flushed, the seeded random generator and "today"; it must be deterministic for a seed.
+    """
+    return []
+
+
 @dataclass(frozen=True)
 class DemoResult:
     students: int
@@ -428,6 +437,9 @@ def create_demo_school(
         if with_accounts and not s.scalar(select(func.count()).select_from(UserAccount)):
             s.add_all(builder.accounts(staff, classes))
         result = builder.students_and_families(s, students, classes, staff, progress)
+        s.flush()
+        for extend in demo_extensions():
+            extend(s, rng, today)
         audit.record(
             s,
             SYSTEM,

@@ -1,0 +1,1 @@
+"""The students area: list, student file, family."""
