@@ -225,8 +225,14 @@ def translate_errors(db: Database) -> Iterator[None]:
     except OperationalError as exc:
         raise _store_error(db, exc) from exc
     except DBAPIError as exc:
-        if isinstance(exc.orig, sqlite3.DatabaseError) and "not a database" in str(exc.orig):
-            raise errors.NotADatabase(f"{db.location.description} is not a database.") from exc
+        low = str(exc.orig).lower()
+        if isinstance(exc.orig, sqlite3.DatabaseError) and (
+            "not a database" in low or "malformed" in low or "encrypted" in low
+        ):
+            raise errors.NotADatabase(
+                f"{db.location.description} is damaged or is not a database ({exc.orig}). "
+                "Restore the latest backup (see the backups folder) or ask for help."
+            ) from exc
         raise
 
 
