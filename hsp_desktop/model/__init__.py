@@ -3,7 +3,15 @@
 from hsp_desktop.model.accounts import UserAccount
 from hsp_desktop.model.audit import AuditEntry
 from hsp_desktop.model.base import Base
+from hsp_desktop.model.contacts import (
+    AttendanceCall,
+    ContactCarer,
+    ContactRecord,
+    ContactRule,
+    FollowUpAction,
+)
 from hsp_desktop.model.families import Carer, Household, StudentCarer
+from hsp_desktop.model.homebook import HomeBookEntry, HomeBookFields
 from hsp_desktop.model.school import (
     AcademicYear,
     ClassSupportStaff,
@@ -16,10 +24,17 @@ from hsp_desktop.model.students import Student
 
 __all__ = [
     "AcademicYear",
+    "AttendanceCall",
     "AuditEntry",
     "Base",
     "Carer",
     "ClassSupportStaff",
+    "ContactCarer",
+    "ContactRecord",
+    "ContactRule",
+    "FollowUpAction",
+    "HomeBookEntry",
+    "HomeBookFields",
     "Household",
     "School",
     "SchoolClass",
