@@ -3,6 +3,14 @@
 from hsp_desktop.model.accounts import UserAccount
 from hsp_desktop.model.audit import AuditEntry
 from hsp_desktop.model.base import Base
+from hsp_desktop.model.casework import (
+    CaseworkAction,
+    EventInvitation,
+    HomeVisit,
+    InterpreterBooking,
+    SchoolEvent,
+    SupportCase,
+)
 from hsp_desktop.model.contacts import (
     AttendanceCall,
     ContactCarer,
@@ -12,6 +20,7 @@ from hsp_desktop.model.contacts import (
 )
 from hsp_desktop.model.families import Carer, Household, StudentCarer
 from hsp_desktop.model.homebook import HomeBookEntry, HomeBookFields
+from hsp_desktop.model.meetings import Meeting, MeetingAttendee, ReviewSettings
 from hsp_desktop.model.school import (
     AcademicYear,
     ClassSupportStaff,
@@ -28,19 +37,28 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Carer",
+    "CaseworkAction",
     "ClassSupportStaff",
     "ContactCarer",
     "ContactRecord",
     "ContactRule",
+    "EventInvitation",
     "FollowUpAction",
     "HomeBookEntry",
     "HomeBookFields",
+    "HomeVisit",
     "Household",
+    "InterpreterBooking",
+    "Meeting",
+    "MeetingAttendee",
+    "ReviewSettings",
     "School",
     "SchoolClass",
+    "SchoolEvent",
     "StaffMember",
     "Student",
     "StudentCarer",
+    "SupportCase",
     "Term",
     "UserAccount",
 ]

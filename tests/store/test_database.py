@@ -74,7 +74,9 @@ def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
 
 def test_a_database_from_a_newer_program_is_refused(sqlite_db: Database) -> None:
     with sqlite_db.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+        # One row per schema branch: replace them all with a revision this program lacks.
+        conn.exec_driver_sql("DELETE FROM alembic_version")
+        conn.exec_driver_sql("INSERT INTO alembic_version (version_num) VALUES ('9999')")
     with pytest.raises(errors.NewerDatabase, match="newer version"):
         open_database(sqlite_db.safe_url())
 
