@@ -38,7 +38,15 @@ from hsp_desktop.documents.templates import LetterTemplate
 from hsp_desktop.documents.textflow import TextFlow, TextStyle
 from hsp_desktop.documents.trace import Trace
 from hsp_desktop.documents.voice import Voice
-from hsp_desktop.documents.widgets import CutLine, ReturnCode, SideBySide, TickBox, WriteLines
+from hsp_desktop.documents.widgets import (
+    CutLine,
+    Label,
+    ReturnCode,
+    SideBySide,
+    Stack,
+    TickBox,
+    WriteLines,
+)
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _RUNNING_TEXT = (Heading, Paragraph, BulletList)
@@ -75,14 +83,24 @@ class _Builder:
 
     def label(
         self, source: str, *, bold: bool = False, common: bool = False, **style: Any
-    ) -> TextFlow:
-        """A short label in the home language, with the English after it in bilingual letters."""
+    ) -> Label:
+        """A short label in the home language, with the English under it in bilingual letters."""
         text = self.voice.common(source) if common else self.voice.text(source)
-        if self.english is not None:
-            other = self.english.common(source) if common else self.english.text(source)
-            if other != text:
-                text = f"{text} / {other}"
-        return self.flow(text, self.voice, bold=bold, **style)
+        if self.english is None:
+            return self.flow(text, self.voice, bold=bold, **style)
+        other = self.english.common(source) if common else self.english.text(source)
+        if other == text:
+            return self.flow(text, self.voice, bold=bold, **style)
+        home = self.flow(text, self.voice, bold=bold, **{**style, "space_after": 0.0})
+        echo_style = {
+            **style,
+            "size": min(style.get("size", self.sizes.body), self.sizes.small),
+            "color": GREY,
+            "space_before": 0.0,
+        }
+        if self.voice.writing.rtl:
+            echo_style["align"] = "end"  # English under right-aligned text sits on the right
+        return Stack([home, self.flow(other, self.english, **echo_style)])
 
     def echo(self, source: str) -> list[Flowable]:
         if self.english is None:
@@ -94,6 +112,7 @@ class _Builder:
                 size=self.sizes.small,
                 color=GREY,
                 space_after=self.sizes.gap * 0.5,
+                align="end" if self.voice.writing.rtl else "start",
             )
         ]
 

@@ -14,6 +14,7 @@ Filters format values for the letter's language: ``date`` (``long`` by default, 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
@@ -25,7 +26,15 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from hsp_desktop.documents.errors import TemplateError
-from hsp_desktop.i18n import formatting
+from hsp_desktop.i18n import formatting, languages
+
+
+def languages_rtl(language: str) -> bool:
+    try:
+        return languages.get(language).direction == "rtl"
+    except languages.UnknownLanguageError:
+        return False
+
 
 _MAX_REPEAT = 10_000
 _MAX_EXPONENT = 64
@@ -55,6 +64,23 @@ def _language(ctx: jinja2.runtime.Context) -> str:
     return str(ctx.get("language") or "ENG")
 
 
+_LRM = "\u200e"
+
+
+def _ltr_island(text: str, ctx: jinja2.runtime.Context) -> str:
+    """Keep a Latin-only value ("9:30 AM", "£3.50") in one piece inside right-to-left text.
+
+    Without a strong left-to-right mark around it, the bidi algorithm splits "9:30 AM" at the
+    space and prints "AM 9:30". python-bidi's algorithm predates isolates, so marks are used.
+    """
+    if not languages_rtl(_language(ctx)):
+        return text
+    kinds = {unicodedata.bidirectional(ch) for ch in text}
+    if "L" in kinds and not kinds & {"R", "AL"}:
+        return f"{_LRM}{text}{_LRM}"
+    return text
+
+
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -82,7 +108,8 @@ def _date(ctx: jinja2.runtime.Context, value: Any, style: str = "long") -> str:
 
 @jinja2.pass_context
 def _time(ctx: jinja2.runtime.Context, value: Any, style: str = "short") -> str:
-    return formatting.format_time(_as_time(value), _language(ctx), style)  # type: ignore[arg-type]
+    text = formatting.format_time(_as_time(value), _language(ctx), style)  # type: ignore[arg-type]
+    return _ltr_island(text, ctx)
 
 
 @jinja2.pass_context
@@ -104,7 +131,7 @@ def _number(ctx: jinja2.runtime.Context, value: int | float | Decimal) -> str:
 
 @jinja2.pass_context
 def _money(ctx: jinja2.runtime.Context, value: int | float | Decimal | str) -> str:
-    return formatting.format_money(Decimal(str(value)), _language(ctx))
+    return _ltr_island(formatting.format_money(Decimal(str(value)), _language(ctx)), ctx)
 
 
 @jinja2.pass_context

@@ -309,6 +309,15 @@ class TextFlow(Flowable):
                 self._missing_reported = True
         return self._lines
 
+    def first_above(self) -> float:
+        lines = self._lay_out(self.width)
+        return lines[0].above if lines else self.style.size
+
+    def natural_width(self, avail: float) -> float:
+        """Width of the longest line when set in ``avail``: labels take no more room."""
+        lines = self._lay_out(avail)
+        return max((line.width for line in lines), default=0.0) + self._text_indent()
+
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         lines = self._lay_out(availWidth)
         self.width = availWidth

@@ -15,10 +15,41 @@ from hsp_desktop.documents.styles import RULE
 from hsp_desktop.documents.textflow import TextFlow
 
 
+class Stack(Flowable):
+    """A label in the home language with its English under it, each set in its own direction."""
+
+    def __init__(self, items: Sequence[TextFlow]) -> None:
+        super().__init__()
+        self.items = list(items)
+        self.style = items[0].style
+        self.spaceBefore = items[0].style.space_before
+        self.spaceAfter = items[-1].style.space_after
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = sum(item.wrap(availWidth, availHeight)[1] for item in self.items)
+        return self.width, self.height
+
+    def first_above(self) -> float:
+        return self.items[0].first_above()
+
+    def natural_width(self, avail: float) -> float:
+        return max(item.natural_width(avail) for item in self.items)
+
+    def draw(self) -> None:
+        y = self.height
+        for item in self.items:
+            y -= item.height
+            item.drawOn(self.canv, 0, y)
+
+
+Label = TextFlow | Stack
+
+
 class TickBox(Flowable):
     """An empty square to tick, then the option's text (boxes sit on the reading side)."""
 
-    def __init__(self, label: TextFlow, rtl: bool) -> None:
+    def __init__(self, label: Label, rtl: bool) -> None:
         super().__init__()
         self.label = label
         self.rtl = rtl
@@ -35,8 +66,7 @@ class TickBox(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        first = self.label._lay_out(self.label.width)[0]
-        baseline = self.height - first.above
+        baseline = self.height - self.label.first_above()
         x = self.width - self.box if self.rtl else 0.0
         canvas.setStrokeColorRGB(0, 0, 0)
         canvas.setLineWidth(0.9)
@@ -48,7 +78,7 @@ class TickBox(Flowable):
 class WriteLines(Flowable):
     """A label followed by ruled lines to write on; one line sits beside the label."""
 
-    def __init__(self, label: TextFlow, lines: int, rtl: bool, line_gap: float) -> None:
+    def __init__(self, label: Label, lines: int, rtl: bool, line_gap: float) -> None:
         super().__init__()
         self.label = label
         self.lines = max(lines, 1)
@@ -59,15 +89,12 @@ class WriteLines(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self._label_w = min(availWidth * 0.45, self._natural_label_width(availWidth))
+        natural = self.label.natural_width(availWidth) + self.label.style.size * 0.6
+        self._label_w = min(availWidth * 0.45, natural)
         _, self._label_h = self.label.wrap(self._label_w, availHeight)
         extra = (self.lines - 1) * self.line_gap
         self.height = max(self._label_h, self.line_gap) + extra
         return self.width, self.height
-
-    def _natural_label_width(self, avail: float) -> float:
-        lines = self.label._lay_out(avail)
-        return max((line.width for line in lines), default=0.0) + self.label.style.size * 0.6
 
     def draw(self) -> None:
         canvas = self.canv
@@ -88,7 +115,7 @@ class WriteLines(Flowable):
 class CutLine(Flowable):
     """A dashed line across the page with the instruction to cut along it underneath."""
 
-    def __init__(self, note: TextFlow) -> None:
+    def __init__(self, note: Label) -> None:
         super().__init__()
         self.note = note
         self.spaceBefore = 14
