@@ -6,7 +6,10 @@ from dataclasses import dataclass
 
 from hsp_desktop.services.accounts import AccountService
 from hsp_desktop.services.audit import AuditService
+from hsp_desktop.services.exports import ExportService
+from hsp_desktop.services.families import FamilyService
 from hsp_desktop.services.school import SchoolService
+from hsp_desktop.services.students import StudentService
 from hsp_desktop.store import Database
 
 
@@ -17,6 +20,9 @@ class Services:
     accounts: AccountService
     school: SchoolService
     audit: AuditService
+    students: StudentService
+    families: FamilyService
+    exports: ExportService
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -27,4 +33,7 @@ class Services:
             accounts=AccountService(db),
             school=SchoolService(db),
             audit=AuditService(db),
+            students=StudentService(db),
+            families=FamilyService(db),
+            exports=ExportService(db),
         )
