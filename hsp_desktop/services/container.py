@@ -6,10 +6,15 @@ from dataclasses import dataclass
 
 from hsp_desktop.services.accounts import AccountService
 from hsp_desktop.services.audit import AuditService
+from hsp_desktop.services.contacts import ContactService
 from hsp_desktop.services.exports import ExportService
 from hsp_desktop.services.families import FamilyService
+from hsp_desktop.services.followups import FollowUpService
+from hsp_desktop.services.homebook import HomebookService
+from hsp_desktop.services.obligation import ObligationService
 from hsp_desktop.services.school import SchoolService
 from hsp_desktop.services.students import StudentService
+from hsp_desktop.services.terms import TermService
 from hsp_desktop.store import Database
 
 
@@ -20,6 +25,11 @@ class Services:
     accounts: AccountService
     school: SchoolService
     audit: AuditService
+    terms: TermService
+    contacts: ContactService
+    obligation: ObligationService
+    homebook: HomebookService
+    followups: FollowUpService
     students: StudentService
     families: FamilyService
     exports: ExportService
@@ -33,6 +43,11 @@ class Services:
             accounts=AccountService(db),
             school=SchoolService(db),
             audit=AuditService(db),
+            terms=TermService(db),
+            contacts=ContactService(db),
+            obligation=ObligationService(db),
+            homebook=HomebookService(db),
+            followups=FollowUpService(db),
             students=StudentService(db),
             families=FamilyService(db),
             exports=ExportService(db),

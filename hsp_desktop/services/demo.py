@@ -37,12 +37,12 @@ from hsp_desktop.model.enums import (
     SenStatus,
     Sex,
     StudentStatus,
-    TermName,
 )
 from hsp_desktop.model.rules import make_upn
 from hsp_desktop.services import audit
 from hsp_desktop.services.accounts import hash_password
 from hsp_desktop.services.actor import SYSTEM
+from hsp_desktop.services.terms import academic_year_start, english_term_pattern
 from hsp_desktop.store import Database
 
 DEMO_PASSWORD = "hsp-demo"
@@ -357,7 +357,9 @@ def demo_extensions() -> list[Callable[[Session, random.Random, dt.date], None]]
     An extension gets the open session with the school, staff, students and families already
     flushed, the seeded random generator and "today"; it must be deterministic for a seed.
     """
-    return []
+    from hsp_desktop.services.contacts_history import demo_history
+
+    return [demo_history]
 
 
 @dataclass(frozen=True)
@@ -367,39 +369,6 @@ class DemoResult:
     households: int
     classes: int
     staff: int
-
-
-def academic_year_start(today: dt.date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
-
-
-def english_term_pattern(
-    start_year: int,
-) -> list[tuple[TermName, dt.date, dt.date, dt.date, dt.date]]:
-    """A usual English pattern: three terms with a week's half-term in each (editable later)."""
-
-    def monday_on_or_after(day: dt.date) -> dt.date:
-        return day + dt.timedelta(days=(7 - day.weekday()) % 7)
-
-    def friday_before(day: dt.date) -> dt.date:
-        return day - dt.timedelta(days=(day.weekday() - 4) % 7 or 7)
-
-    y, n = start_year, start_year + 1
-    autumn_start = monday_on_or_after(dt.date(y, 9, 1)) + dt.timedelta(days=2)  # Wednesday
-    autumn_ht = monday_on_or_after(dt.date(y, 10, 23))
-    autumn_end = friday_before(dt.date(y, 12, 22))
-    spring_start = monday_on_or_after(dt.date(n, 1, 4))
-    spring_ht = monday_on_or_after(dt.date(n, 2, 12))
-    spring_end = friday_before(dt.date(n, 4, 1))
-    summer_start = monday_on_or_after(dt.date(n, 4, 15))
-    summer_ht = monday_on_or_after(dt.date(n, 5, 25))
-    summer_end = friday_before(dt.date(n, 7, 23))
-    week = dt.timedelta(days=4)
-    return [
-        (TermName.AUTUMN, autumn_start, autumn_end, autumn_ht, autumn_ht + week),
-        (TermName.SPRING, spring_start, spring_end, spring_ht, spring_ht + week),
-        (TermName.SUMMER, summer_start, summer_end, summer_ht, summer_ht + week),
-    ]
 
 
 def create_demo_school(
