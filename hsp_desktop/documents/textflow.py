@@ -460,7 +460,14 @@ class TextFlow(Flowable):
         start = min(p.start for p in line.pieces)
         end = max(p.end for p in line.pieces)
         self.trace.lines.append(
-            PlacedLine(self.canv.getPageNumber(), y, self.writing.rtl, text[start:end], tuple(runs))
+            PlacedLine(
+                self.canv.getPageNumber(),
+                y,
+                self.writing.rtl,
+                text[start:end],
+                tuple(runs),
+                self.style.size,
+            )
         )
 
 

@@ -31,6 +31,7 @@ class PlacedLine:
     rtl: bool  # paragraph direction
     text: str  # the line's characters in logical order
     runs: tuple[PlacedRun, ...]  # left to right as printed
+    size: float = 0.0  # type size in points
 
 
 @dataclass(slots=True)

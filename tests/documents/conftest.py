@@ -1,0 +1,45 @@
+"""Helpers for the document tests: real PDFs are rendered and read back, nothing is mocked."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from hsp_desktop import paths
+
+
+@cache
+def cmap_of(font_file: str) -> frozenset[int]:
+    font = TTFont(str(paths.fonts_dir() / font_file), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    source = tmp_path / "letter.pdf"
+    source.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(source), "-"], capture_output=True, check=True, text=True
+    )
+    return result.stdout
+
+
+def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    source = tmp_path / "pages.pdf"
+    source.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(source)], capture_output=True, check=True, text=True)
+    for line in info.stdout.splitlines():
+        if line.startswith("Pages:"):
+            return int(line.split()[1])
+    raise AssertionError("pdfinfo gave no page count")
