@@ -408,7 +408,6 @@ class ContactService:
                 contact.carers = [c for c in contact.carers if c.carer_id in carers] + [
                     ContactCarer(carer_id=c) for c in carers if c not in existing
                 ]
-                contact.updated_at = self.clock()  # the carers are part of the record
             s.flush()
             followups = self._add_followup(s, actor, contact, draft.followup)
             audit.record(
