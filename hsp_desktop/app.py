@@ -84,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
 EXTRA_COMMANDS: list[Callable[..., None]] = []
 
 
+def _import_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], option: Callable[..., None]
+) -> None:
+    from hsp_desktop.services.imports.command import register
+
+    register(sub, option, open_for_cli)
+
+
+EXTRA_COMMANDS.append(_import_commands)
+
+
 def database_url(args: argparse.Namespace) -> str:
     from hsp_desktop.store.open import url_for
 

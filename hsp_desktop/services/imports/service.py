@@ -1,0 +1,195 @@
+"""The import use cases: a dry run that shows the plan, and the import that applies it.
+
+``plan`` only reads. ``apply`` matches the file again inside its one transaction (so it works
+on the data as it is at that moment, not as it was at the dry run), writes every accepted pupil
+with an audit entry per row, and commits all or nothing. Refused pupils are left out; the plan
+says why, so they can be corrected and the file imported again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from hsp_desktop.errors import Cancelled, KnownError
+from hsp_desktop.model import Carer, Household, SchoolClass, Student, StudentCarer
+from hsp_desktop.services import audit
+from hsp_desktop.services.actor import Actor, Permission
+from hsp_desktop.services.imports.csv_import import read_csv
+from hsp_desktop.services.imports.ctf import read_ctf
+from hsp_desktop.services.imports.matching import Planned, Planner
+from hsp_desktop.services.imports.normalise import normalise_all
+from hsp_desktop.services.imports.report import ImportPlan, ImportResult
+from hsp_desktop.services.imports.source import ImportSource, SourceKind, detect_kind
+from hsp_desktop.store import Database
+
+log = logging.getLogger("hsp.services.imports")
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+# Written in this order, so that every row a row points at exists first.
+_WRITE_ORDER: tuple[tuple[str, type[Any]], ...] = (
+    ("school_class", SchoolClass),
+    ("household", Household),
+    ("carer", Carer),
+    ("student", Student),
+    ("student_carer", StudentCarer),
+)
+
+
+def read_file(
+    path: Path, kind: SourceKind | None = None, mapping: dict[str, str] | None = None
+) -> ImportSource:
+    """Read a CSV file (with ``mapping``, else the saved one) or a CTF; the kind is detected."""
+    kind = kind or detect_kind(path)
+    return read_ctf(path) if kind is SourceKind.CTF else read_csv(path, mapping)
+
+
+def _no_progress(_done: int, _total: int) -> None:
+    return None
+
+
+def _not_cancelled() -> bool:
+    return False
+
+
+class ImportService:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def plan(
+        self,
+        actor: Actor,
+        source: ImportSource,
+        progress: ProgressFn | None = None,
+        cancelled: CancelledFn | None = None,
+    ) -> ImportPlan:
+        """The dry run: what importing ``source`` would do, pupil by pupil. Writes nothing."""
+        actor.require(Permission.IMPORT_DATA)
+        if source.problems:
+            return ImportPlan(
+                source.name, source.kind, notes=source.notes, problems=source.problems
+            )
+        pupils = normalise_all(source.pupils)
+        with self.db.read() as s:
+            return Planner(s, source).plan(pupils, progress, cancelled)
+
+    def apply(
+        self,
+        actor: Actor,
+        source: ImportSource,
+        progress: ProgressFn | None = None,
+        cancelled: CancelledFn | None = None,
+    ) -> ImportResult:
+        """Import every accepted pupil in one transaction; a cancel or a failure writes nothing."""
+        actor.require(Permission.IMPORT_DATA)
+        if source.problems:
+            raise KnownError(f"{source.name} cannot be imported: {' '.join(source.problems)}")
+        progress = progress or _no_progress
+        cancelled = cancelled or _not_cancelled
+        pupils = normalise_all(source.pupils)
+        total = len(pupils) + len(_WRITE_ORDER)
+        try:
+            with self.db.transaction() as s:
+                planner = Planner(s, source)
+                plan = planner.plan(pupils, progress, cancelled, total)
+                result = _write(s, actor, planner, plan, progress, cancelled, total)
+                if result.written:
+                    audit.record(
+                        s,
+                        actor,
+                        "import",
+                        "import",
+                        None,
+                        f"{source.kind.label} {source.name}: {plan.summary()}",
+                    )
+                    if cancelled():  # the last moment a cancel can still undo everything
+                        raise Cancelled()
+        except (StaleDataError, IntegrityError) as exc:
+            log.warning("import of %s collided with another change: %s", source.name, exc)
+            raise KnownError(
+                "Another computer changed some of these records while the import ran, so "
+                "nothing was imported. Run the import again."
+            ) from exc
+        log.info("imported %s: %s", source.name, result.summary())
+        return result
+
+
+def _write(
+    s: Session,
+    actor: Actor,
+    planner: Planner,
+    plan: ImportPlan,
+    progress: ProgressFn,
+    cancelled: CancelledFn,
+    total: int,
+) -> ImportResult:
+    used = planner.used()
+    created: dict[str, int] = {}
+    updated: dict[str, int] = {}
+    done = len(plan.items)
+    for kind, model in _WRITE_ORDER:
+        if cancelled():
+            raise Cancelled()
+        rows = planner.rows[kind]
+        new = [
+            row
+            for row in rows
+            if row.new and (kind not in ("household", "school_class") or id(row) in used)
+        ]
+        for row in new:
+            row.obj = model(**{k: _resolve(v) for k, v in row.state.items()})
+            s.add(row.obj)
+        changed = [(row, row.changed()) for row in rows if not row.new]
+        changed = [(row, keys) for row, keys in changed if keys]
+        before = [audit.snapshot(row.obj) for row, _keys in changed]
+        for row, keys in changed:
+            for key in keys:
+                setattr(row.obj, key, _resolve(row.state[key]))
+        s.flush()
+        for row in new:
+            audit.record(
+                s,
+                actor,
+                "create",
+                kind,
+                row.obj.id,
+                f"{row.label}: created by import of {plan.source_name}",
+                after=audit.snapshot(row.obj),
+            )
+        for (row, _keys), old in zip(changed, before, strict=True):
+            audit.record(
+                s,
+                actor,
+                "update",
+                kind,
+                row.obj.id,
+                f"{row.label}: updated by import of {plan.source_name}",
+                before=old,
+                after=audit.snapshot(row.obj),
+            )
+        created[kind], updated[kind] = len(new), len(changed)
+        done += 1
+        progress(done, total)
+    return ImportResult(
+        plan,
+        students_created=created["student"],
+        students_updated=updated["student"],
+        carers_created=created["carer"],
+        carers_updated=updated["carer"],
+        households_created=created["household"],
+        links_created=created["student_carer"],
+        classes_created=created["school_class"],
+    )
+
+
+def _resolve(value: Any) -> Any:
+    """A planned row is written as its id (it was flushed in an earlier step)."""
+    return value.obj.id if isinstance(value, Planned) else value
