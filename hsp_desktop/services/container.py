@@ -11,6 +11,7 @@ from hsp_desktop.services.exports import ExportService
 from hsp_desktop.services.families import FamilyService
 from hsp_desktop.services.followups import FollowUpService
 from hsp_desktop.services.homebook import HomebookService
+from hsp_desktop.services.imports.service import ImportService
 from hsp_desktop.services.obligation import ObligationService
 from hsp_desktop.services.school import SchoolService
 from hsp_desktop.services.students import StudentService
@@ -33,6 +34,7 @@ class Services:
     students: StudentService
     families: FamilyService
     exports: ExportService
+    imports: ImportService
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -51,4 +53,5 @@ class Services:
             students=StudentService(db),
             families=FamilyService(db),
             exports=ExportService(db),
+            imports=ImportService(db),
         )
