@@ -32,6 +32,7 @@ from hsp_desktop.documents.blocks import (
     Table,
 )
 from hsp_desktop.documents.context import MergeContext
+from hsp_desktop.documents.errors import DocumentError
 from hsp_desktop.documents.page import Letterhead, Opening, frame_width
 from hsp_desktop.documents.styles import GREY, RULE, SHADE, Sizes, sizes_for
 from hsp_desktop.documents.templates import LetterTemplate
@@ -47,6 +48,7 @@ from hsp_desktop.documents.widgets import (
     TickBox,
     WriteLines,
 )
+from hsp_desktop.i18n.languages import UnknownLanguageError
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _RUNNING_TEXT = (Heading, Paragraph, BulletList)
@@ -338,7 +340,12 @@ def letter_story(
 ) -> list[Flowable]:
     """The flowables of one letter, first page first."""
     mapping = context.as_mapping()
-    voice = Voice(template.id, language, mapping)
+    try:
+        voice = Voice(template.id, language, mapping)
+    except UnknownLanguageError as exc:
+        raise DocumentError(
+            f"Letters cannot be written in '{language}': unknown language."
+        ) from exc
     english: Voice | None = None
     if variant.bilingual and voice.writing.code != "ENG" and voice.has_translation():
         english = Voice(template.id, "ENG", mapping)

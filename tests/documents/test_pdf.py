@@ -8,6 +8,7 @@ import pytest
 
 from hsp_desktop.documents import (
     Cancelled,
+    DocumentError,
     LetterJob,
     Trace,
     Variant,
@@ -81,3 +82,9 @@ def test_large_print_is_at_least_16_points() -> None:
     )
     body = [line for line in trace.lines if "We want to help." in line.text]
     assert body and all(line.size >= 16 for line in body)
+
+
+def test_unknown_language_is_a_document_error() -> None:
+    template = TEMPLATES["achievement"]
+    with pytest.raises(DocumentError, match="unknown language"):
+        render_letter(template, preview_context(template), "XX-nowhere")
