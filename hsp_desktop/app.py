@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hsp_desktop import __version__, errors, logs, paths
+from hsp_desktop.dburl import url_for
 
 if TYPE_CHECKING:
     from hsp_desktop.store import Database
@@ -96,8 +97,6 @@ EXTRA_COMMANDS.append(_import_commands)
 
 
 def database_url(args: argparse.Namespace) -> str:
-    from hsp_desktop.store.open import url_for
-
     if args.database:
         return url_for(args.database, Path(args.database))
     if getattr(args, "demo", False):

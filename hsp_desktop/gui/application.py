@@ -1,22 +1,31 @@
-"""Starting the GUI: Qt application, database, sign-in, main window."""
+"""Starting the GUI: Qt application, sign-in, main window.
+
+The sign-in dialog appears as soon as Qt is up. The database layer (SQLAlchemy and the
+services) is imported and the database opened and checked in the background meanwhile; the
+dialog becomes usable when that is done, or turns into the first-run setup on a new database.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from hsp_desktop import __version__, errors
-from hsp_desktop.gui.common.context import AppContext, ChangeHub
-from hsp_desktop.gui.common.errors import install_crash_hook
+from hsp_desktop.gui.common.errors import install_crash_hook, show_error
+from hsp_desktop.gui.common.operations import Operation
 from hsp_desktop.gui.login import LoginDialog, SetupDialog
-from hsp_desktop.gui.main_window import MainWindow
 from hsp_desktop.gui.settings import Settings
-from hsp_desktop.services.actor import Actor
-from hsp_desktop.services.container import Services
+
+if TYPE_CHECKING:
+    from hsp_desktop.gui.main_window import MainWindow
+    from hsp_desktop.services.actor import Actor
+    from hsp_desktop.services.container import Services
 
 log = logging.getLogger("hsp.gui")
 
@@ -34,63 +43,115 @@ def make_qapplication(argv: list[str] | None = None) -> QApplication:
     return QApplication(argv if argv is not None else sys.argv[:1])
 
 
-def open_services(url: str, demo: bool) -> Services:
-    """Open (and migrate) the database; for the demo, fill it on first use."""
-    from hsp_desktop.store.open import open_database
+@dataclass(frozen=True)
+class Opened:
+    services: Services
+    needs_setup: bool
+    school_name: str
 
-    db = open_database(url)
+
+def open_services(url: str, demo: bool) -> Opened:
+    """Open (and migrate) the database; the demo school is filled on first use. Any thread."""
+    from hsp_desktop.services.container import Services
+
+    services = Services.open(url)
     if demo:
-        from hsp_desktop.services.demo import create_demo_school
-
-        if Services.build(db).accounts.needs_setup():
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                create_demo_school(db)
-            finally:
-                QGuiApplication.restoreOverrideCursor()
-    return Services.build(db)
-
-
-def make_sign_in(services: Services, settings: Settings) -> QDialog:
-    if services.accounts.needs_setup():
-        return SetupDialog(services.accounts)
-    return LoginDialog(
-        services.accounts,
-        services.school.get().name,
-        services.database_description,
-        settings.get("login/last_username"),
-    )
+        services.fill_demo_if_empty()
+    needs_setup = services.accounts.needs_setup()
+    name = "" if needs_setup else services.school.get().name
+    return Opened(services, needs_setup, name)
 
 
 def make_main_window(services: Services, actor: Actor, settings: Settings) -> MainWindow:
+    from hsp_desktop.gui.common.context import AppContext, ChangeHub
+    from hsp_desktop.gui.main_window import MainWindow
+
     settings.set("login/last_username", actor.username)
     return MainWindow(AppContext(services, actor, settings, ChangeHub()))
+
+
+class Starter:
+    """Shows the sign-in dialog at once and opens the database behind it."""
+
+    SETUP = 2
+
+    def __init__(self, url: str, demo: bool, settings: Settings) -> None:
+        self.settings = settings
+        self.opened: Opened | None = None
+        self.error: BaseException | None = None
+        self.login = LoginDialog(settings.get("login/last_username"))
+        self._op = Operation(lambda _progress, _cancelled: open_services(url, demo))
+        self._op.succeeded.connect(self._on_opened)
+        self._op.failed.connect(self._on_failed)
+        # Start once the dialog is on screen: the imports behind it would hold the
+        # interpreter and delay the first paint.
+        QTimer.singleShot(0, self._op.start)
+
+    def _on_opened(self, opened: Opened) -> None:
+        self.opened = opened
+        if opened.needs_setup:
+            self.login.done(self.SETUP)
+        else:
+            self.login.ready(
+                opened.services.accounts, opened.school_name, opened.services.database_description
+            )
+
+    def _on_failed(self, exc: BaseException) -> None:
+        self.error = exc
+        self.login.reject()
+
+    def wait_opened(self) -> None:
+        """For the next sign-in after signing out: the database is already open."""
+        while self.opened is None and self.error is None:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+    def sign_in(self) -> Actor | None:
+        result = self.login.exec()
+        if self.error is not None:
+            raise self.error
+        if result == self.SETUP and self.opened is not None:
+            setup = SetupDialog(self.opened.services.accounts)
+            return setup.actor if setup.exec() == QDialog.DialogCode.Accepted else None
+        return self.login.actor if result == QDialog.DialogCode.Accepted else None
+
+    def sign_in_again(self) -> Actor | None:
+        assert self.opened is not None
+        self.login = LoginDialog(self.settings.get("login/last_username"))
+        self.login.ready(
+            self.opened.services.accounts,
+            self.opened.services.school.get().name,
+            self.opened.services.database_description,
+        )
+        return self.login.actor if self.login.exec() == QDialog.DialogCode.Accepted else None
 
 
 def run(url: str, demo: bool = False) -> int:
     app = make_qapplication()
     install_crash_hook()
+    settings = Settings()
+    starter = Starter(url, demo, settings)
     try:
-        services = open_services(url, demo)
+        actor = starter.sign_in()
     except errors.KnownError as exc:
         log.error("cannot open database: %s", exc.message)
         print(f"hsp-desktop: {exc.message}", file=sys.stderr)
         QMessageBox.critical(None, exc.title, exc.message)
         return 1
-    settings = Settings()
-    while True:
-        dialog = make_sign_in(services, settings)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return 0
-        actor = getattr(dialog, "actor", None)
-        assert isinstance(actor, Actor)
-        window = make_main_window(services, actor, settings)
+    except Exception as exc:  # a bug while opening: the crash dialog, then stop
+        show_error(None, exc)
+        app.exec()
+        return 1
+    while actor is not None:
+        assert starter.opened is not None
+        window = make_main_window(starter.opened.services, actor, settings)
         signed_out = _Flag()
         window.sign_out_requested.connect(signed_out.set)
         window.show()
         code = app.exec()
         if not signed_out.value:
             return code
+        actor = starter.sign_in_again()
+    return 0
 
 
 class _Flag:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -14,8 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from hsp_desktop import errors
-from hsp_desktop.services.accounts import AccountService
-from hsp_desktop.services.actor import Actor
+
+if TYPE_CHECKING:  # the services load in the background while this dialog is shown
+    from hsp_desktop.services.accounts import AccountService
+    from hsp_desktop.services.actor import Actor
 
 
 class _FormDialog(QDialog):
@@ -98,32 +102,38 @@ class SetupDialog(_FormDialog):
 
 
 class LoginDialog(_FormDialog):
-    def __init__(
-        self,
-        accounts: AccountService,
-        school_name: str,
-        database: str,
-        last_username: str = "",
-        parent: QWidget | None = None,
-    ) -> None:
+    """Sign-in. Shown at once; usable when ``ready`` hands it the accounts service."""
+
+    def __init__(self, last_username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(
-            f"Sign in – {school_name}",
-            f"<b>{_escape(school_name)}</b><br>Sign in to hsp-desktop.",
-            parent,
+            "Sign in – hsp-desktop", "<b>hsp-desktop</b><br>Opening the database…", parent
         )
-        self.accounts = accounts
+        self.accounts: AccountService | None = None
+        self.intro = self.findChild(QLabel)
         self.username = self._field("&Username:", "username")
         self.password = self._field("&Password:", "password", password=True)
-        where = QLabel(f"Database: {_escape(database)}")
-        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        where.setStyleSheet("color: palette(mid);")
-        self.form.addRow(where)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.where = QLabel("")
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.where.setStyleSheet("color: palette(mid);")
+        self.form.addRow(self.where)
+        self.sign_in_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.sign_in_button.setText("Sign in")
+        self.sign_in_button.setEnabled(False)
         if last_username:
             self.username.setText(last_username)
             self.password.setFocus()
 
+    def ready(self, accounts: AccountService, school_name: str, database: str) -> None:
+        self.accounts = accounts
+        self.setWindowTitle(f"Sign in – {school_name}")
+        if self.intro is not None:
+            self.intro.setText(f"<b>{_escape(school_name)}</b><br>Sign in to hsp-desktop.")
+        self.where.setText(f"Database: {_escape(database)}")
+        self.sign_in_button.setEnabled(True)
+
     def attempt(self) -> Actor:
+        if self.accounts is None:
+            raise errors.KnownError("Still opening the database; one moment.")
         try:
             return self.accounts.login(self.username.text(), self.password.text())
         finally:

@@ -8,9 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from hsp_desktop.errors import ValidationError
 
 MAX_NAME = 100
@@ -84,6 +81,8 @@ def phone(field: str, value: str | None) -> str:
     text = (value or "").strip()
     if not text:
         return ""
+    import phonenumbers  # large tables: loaded on first use, not at start-up
+
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -98,6 +97,8 @@ def display_phone(e164: str) -> str:
     """E.164 shown the way people write it: national form for UK numbers."""
     if not e164:
         return ""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(e164, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -111,6 +112,8 @@ def email(field: str, value: str | None) -> str:
     text = (value or "").strip()
     if not text:
         return ""
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

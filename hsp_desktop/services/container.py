@@ -6,16 +6,22 @@ from dataclasses import dataclass
 
 from hsp_desktop.services.accounts import AccountService
 from hsp_desktop.services.audit import AuditService
+from hsp_desktop.services.caseload import CaseloadService
 from hsp_desktop.services.contacts import ContactService
+from hsp_desktop.services.events import EventService
 from hsp_desktop.services.exports import ExportService
 from hsp_desktop.services.families import FamilyService
 from hsp_desktop.services.followups import FollowUpService
 from hsp_desktop.services.homebook import HomebookService
 from hsp_desktop.services.imports.service import ImportService
+from hsp_desktop.services.interpreters import InterpreterService
+from hsp_desktop.services.meetings import MeetingService
 from hsp_desktop.services.obligation import ObligationService
+from hsp_desktop.services.reviews import ReviewService
 from hsp_desktop.services.school import SchoolService
 from hsp_desktop.services.students import StudentService
 from hsp_desktop.services.terms import TermService
+from hsp_desktop.services.visits import VisitService
 from hsp_desktop.store import Database
 
 
@@ -35,6 +41,28 @@ class Services:
     families: FamilyService
     exports: ExportService
     imports: ImportService
+    meetings: MeetingService
+    reviews: ReviewService
+    interpreters: InterpreterService
+    visits: VisitService
+    caseload: CaseloadService
+    events: EventService
+
+    @classmethod
+    def open(cls, url: str) -> Services:
+        """Open (and migrate) the database at ``url``; raises ``StoreError`` kinds."""
+        from hsp_desktop.store.open import open_database
+
+        return cls.build(open_database(url))
+
+    def fill_demo_if_empty(self) -> bool:
+        """The demo school goes into a database nobody has set up yet; True if it was made."""
+        if not self.accounts.needs_setup():
+            return False
+        from hsp_desktop.services.demo import create_demo_school
+
+        create_demo_school(self.accounts.db)
+        return True
 
     @classmethod
     def build(cls, db: Database) -> Services:
@@ -54,4 +82,10 @@ class Services:
             families=FamilyService(db),
             exports=ExportService(db),
             imports=ImportService(db),
+            meetings=MeetingService(db),
+            reviews=ReviewService(db),
+            interpreters=InterpreterService(db),
+            visits=VisitService(db),
+            caseload=CaseloadService(db),
+            events=EventService(db),
         )

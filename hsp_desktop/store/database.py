@@ -32,10 +32,6 @@ class Location:
     path: Path | None = None
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite+pysqlite:///{path}"
-
-
 def _sqlite_pragmas(busy_timeout_ms: int) -> Callable[[Any, Any], None]:
     def on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, decide when a transaction begins.

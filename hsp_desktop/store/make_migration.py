@@ -21,7 +21,8 @@ from typing import Any
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from hsp_desktop.store.database import Database, sqlite_url
+from hsp_desktop.dburl import sqlite_url
+from hsp_desktop.store.database import Database
 from hsp_desktop.store.migrate import alembic_config
 
 

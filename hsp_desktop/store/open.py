@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from hsp_desktop.store.database import Database, sqlite_url
+from hsp_desktop.dburl import url_for
+from hsp_desktop.store.database import Database
 from hsp_desktop.store.migrate import upgrade
 
+__all__ = ["open_database", "url_for"]
+
 log = logging.getLogger("hsp.store")
-
-
-def url_for(database: str | None, default: Path) -> str:
-    """A URL from what the user typed: a URL, a file path, or nothing (the default file)."""
-    if not database:
-        return sqlite_url(default)
-    if "://" in database:
-        return database
-    return sqlite_url(Path(database).expanduser().resolve())
 
 
 def open_database(url: str, *, migrate: bool = True) -> Database:
