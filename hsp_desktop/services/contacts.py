@@ -706,6 +706,22 @@ class ContactService:
             )
             return _attendance_views(s, [call.id])[0]
 
+    def contact_sheet_pdf(
+        self,
+        actor: Actor,
+        *,
+        student_id: int | None = None,
+        class_id: int | None = None,
+        first: dt.date,
+        last: dt.date,
+    ) -> bytes:
+        """The School-Home Contact Sheet (policy 000, appendix A) as PDF."""
+        actor.require(Permission.VIEW_STUDENTS)
+        with self.db.read() as s:
+            return contact_sheet(
+                s, actor, student_id=student_id, class_id=class_id, first=first, last=last
+            )
+
     def attendance_calls(self, actor: Actor, day: dt.date) -> list[AttendanceCallView]:
         actor.require(Permission.VIEW_STUDENTS)
         with self.db.read() as s:
@@ -806,3 +822,82 @@ def _rows(s: Session, actor: Actor, ids: Iterable[int]) -> dict[int, ContactRow]
             hidden,
         )
     return result
+
+
+def _interpreter_text(contact: ContactRecord, s: Session) -> str:
+    if contact.interpreter is InterpreterKind.NONE:
+        return ""
+    who = contact.interpreter.label
+    if contact.interpreter_name:
+        who += f": {contact.interpreter_name}"
+    if contact.interpreter_language:
+        who += f" ({language_name(contact.interpreter_language)})"
+    return who
+
+
+def contact_sheet(
+    s: Session,
+    actor: Actor,
+    *,
+    student_id: int | None,
+    class_id: int | None,
+    first: dt.date,
+    last: dt.date,
+) -> bytes:
+    """The School-Home Contact Sheet for a student or a class, oldest contact first."""
+    from hsp_desktop.documents.contact_sheet import SheetData, SheetEntry, contact_sheet_pdf
+    from hsp_desktop.model import School
+
+    if last < first:
+        raise ValidationError("To", "cannot be before the first day")
+    start, end = local_bounds(first, last)
+    query = (
+        select(ContactRecord, Student, StaffMember)
+        .join(Student, Student.id == ContactRecord.student_id)
+        .outerjoin(StaffMember, StaffMember.id == ContactRecord.staff_id)
+        .where(ContactRecord.at >= start, ContactRecord.at < end)
+        .order_by(Student.last_name, Student.first_name, ContactRecord.at)
+    )
+    if student_id is not None:
+        student = get_or_fail(s, Student, student_id, "student")
+        query = query.where(ContactRecord.student_id == student_id)
+        choice = _student_choice(s, student)
+        subject = choice.name + (f" ({choice.class_name})" if choice.class_name else "")
+    elif class_id is not None:
+        cls = get_or_fail(s, SchoolClass, class_id, "class")
+        query = query.where(Student.class_id == class_id)
+        subject = f"Class {cls.name}"
+    else:
+        raise ValidationError("Contact sheet", "choose a student or a class")
+    rows = s.execute(query).all()
+    ids = [c.id for c, _, _ in rows]
+    names: dict[int, list[str]] = {}
+    if ids:
+        for contact_id, carer in s.execute(
+            select(ContactCarer.contact_id, Carer)
+            .join(Carer, Carer.id == ContactCarer.carer_id)
+            .where(ContactCarer.contact_id.in_(ids))
+        ):
+            names.setdefault(contact_id, []).append(carer.full_name)
+    entries = []
+    for contact, student, staff in rows:
+        hidden = contact.restricted and not may_see_restricted(actor, contact.created_by)
+        entries.append(
+            SheetEntry(
+                at=contact.at.astimezone(),
+                reported_by=staff_name(staff),
+                student=student_name(student),
+                with_whom="" if hidden else ", ".join(names.get(contact.id, [])),
+                how=f"{contact.channel.label}, {contact.direction.label.lower()}",
+                outcome=contact.outcome.label,
+                tone=contact.tone.label,
+                purpose=contact.purpose.label,
+                interpreter=_interpreter_text(contact, s),
+                summary=contact.summary,
+                restricted=hidden,
+            )
+        )
+    school = s.scalar(select(School.name)) or ""
+    return contact_sheet_pdf(
+        SheetData(school, subject, first, last, entries, printed_by=actor.display_name)
+    )

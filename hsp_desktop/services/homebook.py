@@ -529,6 +529,46 @@ class HomebookService:
                 ),
             )
 
+    def week_pages_pdf(
+        self, actor: Actor, student_ids: Sequence[int], week_start: dt.date
+    ) -> bytes:
+        """One printed page per student for the week, headings in the family's language."""
+        from hsp_desktop.documents.homebook_page import DayData, WeekData, week_pages_pdf
+        from hsp_desktop.model import School
+
+        with self.db.read() as s:
+            school = s.scalar(select(School.name)) or ""
+        weeks = []
+        for student_id in student_ids:
+            week = self.week(actor, student_id, week_start)
+            days = []
+            for day, school_page, family_page in week.days:
+                from_home = ""
+                if family_page is not None:
+                    from_home = family_page.message or "(Written in the paper book.)"
+                days.append(
+                    DayData(
+                        day,
+                        school_page.mood.level if school_page and school_page.mood else None,
+                        school_page.activities if school_page else "",
+                        school_page.achievements if school_page else "",
+                        school_page.events if school_page else "",
+                        [(f.label, v) for f, v in school_page.structured] if school_page else [],
+                        from_home,
+                    )
+                )
+            weeks.append(
+                WeekData(
+                    school,
+                    week.student_name,
+                    week.class_name,
+                    week.language,
+                    week.week_start,
+                    days,
+                )
+            )
+        return week_pages_pdf(weeks)
+
 
 def family_language(s: Session, student_id: int) -> str:
     """The written language of the first carer the book goes home to (English otherwise)."""

@@ -394,6 +394,56 @@ class ObligationService:
             total = total.add(row)
         return SchoolDashboard(position, rule, tuple(summaries), total, tuple(overdue))
 
+    def summary_pdf(self, actor: Actor, day: dt.date | None = None) -> bytes:
+        """The printable whole-school summary for senior leaders."""
+        from hsp_desktop.documents.contact_sheet import (
+            SummaryData,
+            SummaryLine,
+            contact_summary_pdf,
+        )
+        from hsp_desktop.model import School
+
+        board = self.school_dashboard(actor, day)
+        with self.db.read() as s:
+            school = s.scalar(select(School.name)) or ""
+
+        def line(name: str, teacher: str, students: int, t: Tally) -> SummaryLine:
+            return SummaryLine(
+                name,
+                teacher,
+                students,
+                t.owed,
+                t.contacted,
+                t.attempted,
+                t.not_yet,
+                t.overdue,
+                t.percent_done,
+                t.ratio,
+            )
+
+        overdue = [
+            (
+                cls,
+                student,
+                "; ".join(f.carers),
+                f.last_attempt_at.astimezone().strftime("%d/%m/%Y")
+                if f.last_attempt_at
+                else "none",
+            )
+            for cls, student, f in board.overdue_families
+        ]
+        return contact_summary_pdf(
+            SummaryData(
+                school,
+                board.position.term.label,
+                board.position.note,
+                board.rule.description,
+                [line(c.class_name, c.teacher_name, c.students, c.tally) for c in board.classes],
+                line("Whole school", "", sum(c.students for c in board.classes), board.tally),
+                overdue,
+            )
+        )
+
 
 # -- the computation --------------------------------------------------------------------------
 
