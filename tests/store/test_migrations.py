@@ -35,3 +35,30 @@ def test_migrations_build_exactly_the_model(db: Database) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": True})
         diff = compare_metadata(context, Base.metadata)
     assert diff == []
+
+
+def test_an_older_sqlite_database_is_backed_up_then_upgraded(tmp_path, home) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+
+    from hsp_desktop import paths
+    from hsp_desktop.model import School
+    from hsp_desktop.store import sqlite_url
+
+    db = Database(sqlite_url(tmp_path / "old.sqlite3"))
+    cfg = alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")  # the core schema only, as an early version left it
+    with db.transaction() as s:
+        s.add(School(name="Old School"))
+    assert current_revisions(db) == frozenset({"0001"})
+    assert needs_upgrade(db)  # the areas' branches are still to come
+    backup = upgrade(db)
+    assert current_revisions(db) == SCHEMA_HEADS
+    assert backup is not None and backup.parent == paths.backup_dir()
+    copy = Database(sqlite_url(backup))
+    assert current_revisions(copy) == frozenset({"0001"})
+    with copy.read() as s:
+        assert s.query(School.name).scalar() == "Old School"
+    copy.dispose()
+    db.dispose()
