@@ -357,9 +357,10 @@ def demo_extensions() -> list[Callable[[Session, random.Random, dt.date], None]]
     An extension gets the open session with the school, staff, students and families already
     flushed, the seeded random generator and "today"; it must be deterministic for a seed.
     """
+    from hsp_desktop.services.casework_history import demo_casework
     from hsp_desktop.services.contacts_history import demo_history
 
-    return [demo_history]
+    return [demo_history, demo_casework]
 
 
 @dataclass(frozen=True)
