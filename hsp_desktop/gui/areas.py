@@ -32,12 +32,39 @@ def _administration(ctx: AppContext) -> QWidget:
     tabs = QTabWidget()
     tabs.addTab(SchoolPage(ctx), "School details")
     tabs.addTab(AccountsPage(ctx), "Accounts and roles")
+    from hsp_desktop.gui.contacts.areas import term_dates_page
+
+    tabs.addTab(term_dates_page(ctx), "Term dates")
     return tabs
+
+
+def _my_class(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.contacts.areas import my_class_area
+
+    return my_class_area(ctx)
+
+
+def _school_contact(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.contacts.areas import school_area
+
+    return school_area(ctx)
 
 
 def all_areas() -> list[Area]:
     return [
         Area("home", "Home", _home),
+        Area(
+            "my_class",
+            "My class",
+            _my_class,
+            lambda actor: actor.can(Permission.LOG_CONTACTS),
+        ),
+        Area(
+            "school_contact",
+            "Termly contact",
+            _school_contact,
+            lambda actor: actor.can(Permission.VIEW_ALL_CLASSES),
+        ),
         Area(
             "admin",
             "Administration",

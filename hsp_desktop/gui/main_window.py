@@ -53,6 +53,9 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._show_row)
 
         self._build_menus()
+        from hsp_desktop.gui.contacts.shortcuts import install_contact_actions
+
+        install_contact_actions(self, ctx)
         self._build_status_bar()
         geometry = ctx.settings.geometry("main")
         if geometry is None or not self.restoreGeometry(geometry):

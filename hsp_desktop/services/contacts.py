@@ -377,7 +377,7 @@ class ContactService:
                 "create",
                 "contact_record",
                 contact.id,
-                f"{draft.channel.label} contact, {draft.outcome.label.lower()}",
+                f"{contact.channel.label} contact, {contact.outcome.label.lower()}",
                 after=None if contact.restricted else audit.snapshot(contact),
             )
             return self._view(s, contact, followups, warnings)

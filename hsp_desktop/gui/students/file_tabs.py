@@ -25,4 +25,10 @@ class StudentTab:
 
 def student_tabs() -> list[StudentTab]:
     """Sections after the built-in details and family, in the order they appear."""
-    return []
+    from hsp_desktop.gui.contacts.areas import contacts_tab, homebook_tab
+
+    tabs = [
+        StudentTab("contacts", "Contacts", contacts_tab),
+        StudentTab("homebook", "Home-school book", homebook_tab),
+    ]
+    return tabs

@@ -1,0 +1,1 @@
+"""Term dates and the school's termly contact rule."""
