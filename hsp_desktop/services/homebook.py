@@ -494,10 +494,11 @@ class HomebookService:
             ]
 
     def week(self, actor: Actor, student_id: int, week_start: dt.date) -> WeekPage:
-        """Monday to Friday of the week containing ``week_start``, for printing."""
+        """Monday to Friday of the week containing ``week_start`` (and a weekend day when
+        something was written on it), for printing."""
         actor.require(Permission.VIEW_STUDENTS)
         monday = week_start - dt.timedelta(days=week_start.weekday())
-        days = [monday + dt.timedelta(days=i) for i in range(5)]
+        days = [monday + dt.timedelta(days=i) for i in range(7)]
         with self.db.read() as s:
             student = get_or_fail(s, Student, student_id, "student")
             class_name = (
@@ -516,6 +517,7 @@ class HomebookService:
                 )
             ).all()
             by_day = {(e.day, e.author): _view(e, staff_name(m)) for e, m in entries}
+            days = [d for d in days if d.weekday() < 5 or any((d, a) in by_day for a in Author)]
             return WeekPage(
                 student_id,
                 student_name(student),
