@@ -551,7 +551,7 @@ def _duplicate_contacts(pupil: PupilIn) -> str | None:
 
 def _label(kind: str, state: dict[str, Any]) -> str:
     if kind == "school_class":
-        return f"Class {state['name']}"
+        return str(state["name"])
     if kind == "household":
         return ", ".join(p for p in (state["address_line1"], state["postcode"]) if p)
     if kind in ("student", "carer"):

@@ -162,34 +162,43 @@ class _Checker:
         self.reasons.append(f"{self.where}, {label}: {reason}")
 
 
-def _text(values: Mapping[str, str], key: str, label: str, spec: Field) -> str:
-    """The cleaned text of one value, refused when longer than the field allows."""
-    text = clean(values.get(key))
-    if len(text) > spec.limit:
-        raise ValidationError(label, f"is too long ({len(text)} characters, at most {spec.limit})")
-    return text
+def _read_texts(
+    values: Mapping[str, str],
+    label: Callable[[str], str],
+    limits: Mapping[str, Field],
+    check: _Checker,
+) -> tuple[dict[str, str], set[str]]:
+    """The cleaned texts of known fields, and the keys refused as too long (checked no further)."""
+    texts: dict[str, str] = {}
+    too_long: set[str] = set()
+    for key, value in values.items():
+        spec = limits.get(key)
+        if spec is None:
+            continue
+        text = clean(value)
+        if len(text) > spec.limit:
+            check.refuse(label(key), f"is too long ({len(text)} characters, at most {spec.limit})")
+            too_long.add(key)
+        else:
+            texts[key] = text
+    return texts, too_long
 
 
 def normalise(raw: RawPupil) -> Normalised:
     check = _Checker(raw.where)
     check.reasons.extend(raw.problems)
-    texts: dict[str, str] = {}
-    for key in raw.values:
-        spec = _PUPIL_LIMITS.get(key)
-        if spec is None:
-            continue
-        value = check.run(_text, raw.values, key, raw.label(key), spec)
-        texts[key] = value or ""
+    label = raw.label
+    texts, too_long = _read_texts(raw.values, label, _PUPIL_LIMITS, check)
     name = _short(", ".join(p for p in (texts.get("last_name"), texts.get("first_name")) if p))
     upn_text = _short(texts.get("upn", "").upper().replace(" ", ""), 20)
 
-    def label(key: str) -> str:
-        return raw.label(key)
+    def required(parse: Callable[[str, str | None], T], key: str) -> T | None:
+        return None if key in too_long else check.run(parse, label(key), texts.get(key))
 
     values: dict[str, Any] = {}
-    upn = check.run(rules.upn, label("upn"), texts.get("upn"))
-    last = check.run(rules.required_text, label("last_name"), texts.get("last_name"))
-    first = check.run(rules.required_text, label("first_name"), texts.get("first_name"))
+    upn = required(rules.upn, "upn")
+    last = required(rules.required_text, "last_name")
+    first = required(rules.required_text, "first_name")
     values.update(upn=upn, last_name=last, first_name=first)
     for key, attr, legal in (
         ("preferred_last_name", "preferred_last_name", last),
@@ -199,7 +208,7 @@ def normalise(raw: RawPupil) -> Normalised:
             preferred = check.run(rules.optional_text, label(key), texts[key])
             # The same as the legal name is no preference at all.
             values[attr] = "" if preferred == legal else preferred
-    values["date_of_birth"] = check.run(_birth_date, label("dob"), texts.get("dob"))
+    values["date_of_birth"] = required(_birth_date, "dob")
     for key, attr, parse in (
         ("sex", "sex", parse_sex),
         ("year", "year_group", parse_year),
@@ -237,32 +246,23 @@ def normalise(raw: RawPupil) -> Normalised:
 
 
 def _contact(raw: RawContact, check: _Checker, home: AddressIn | None) -> ContactIn | None:
-    texts: dict[str, str] = {}
-
     def label(key: str) -> str:
         spec = _CONTACT_LIMITS.get(key)
         return raw.labels.get(key, f"{raw.label} {spec.label if spec else key}")
 
-    for key in raw.values:
-        spec = _CONTACT_LIMITS.get(key)
-        if spec is None or key == "as_pupil":
-            continue
-        value = check.run(_text, raw.values, key, label(key), spec)
-        texts[key] = value or ""
+    texts, too_long = _read_texts(raw.values, label, _CONTACT_LIMITS, check)
     as_pupil = clean(raw.values.get("as_pupil"))
-    if not any(texts.values()) and not as_pupil:
+    if not any(texts.values()) and not as_pupil and not too_long:
         return None  # an empty group of columns: no such contact
     title = texts.get("title") or None
     first, last = texts.get("first_name", ""), texts.get("last_name", "")
+    name_label = label("last_name" if not last else "first_name")
     if not (first or last) and texts.get("name"):
         split_title, first, last = split_name(texts["name"])
         title = title or split_title or None
-    name_label = label("last_name") if "last_name" in raw.labels else label("name")
-    if not first or not last:
-        check.refuse(
-            name_label if not last else label("first_name"),
-            "a contact needs a forename and a surname",
-        )
+        name_label = label("name")
+    if (not first or not last) and not too_long & {"first_name", "last_name", "name"}:
+        check.refuse(name_label, "a contact needs a forename and a surname")
     first = check.run(rules.optional_text, label("first_name"), first) or ""
     last = check.run(rules.optional_text, label("last_name"), last) or ""
     if title is not None:
