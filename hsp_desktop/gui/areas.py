@@ -50,6 +50,12 @@ def _school_contact(ctx: AppContext) -> QWidget:
     return school_area(ctx)
 
 
+def _import(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.imports.page import ImportPage
+
+    return ImportPage(ctx)
+
+
 def all_areas() -> list[Area]:
     return [
         Area("home", "Home", _home),
@@ -65,6 +71,7 @@ def all_areas() -> list[Area]:
             _school_contact,
             lambda actor: actor.can(Permission.VIEW_ALL_CLASSES),
         ),
+        Area("import", "Import", _import, lambda actor: actor.can(Permission.IMPORT_DATA)),
         Area(
             "admin",
             "Administration",

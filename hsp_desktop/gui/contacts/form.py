@@ -147,7 +147,7 @@ class ContactDialog(QDialog):
         how = QHBoxLayout()
         how.addWidget(self.channel)
         how.addWidget(self.direction)
-        form.addRow("&How:", how)
+        form.addRow("How:", how)
         self.purpose = _combo([(p.label, p) for p in Purpose], "purpose")
         form.addRow("&Purpose:", self.purpose)
 
@@ -194,7 +194,7 @@ class ContactDialog(QDialog):
         interp.addWidget(self.interpreter)
         interp.addWidget(self.interpreter_staff, 1)
         interp.addWidget(self.interpreter_name, 1)
-        form.addRow("&Interpreter:", interp)
+        form.addRow("Interpreter:", interp)
         self.interpreter.currentIndexChanged.connect(lambda _i: self._interpreter_changed())
 
         self.summary = QPlainTextEdit()
