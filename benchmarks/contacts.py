@@ -37,8 +37,8 @@ from hsp_desktop.services.contacts import (
     Purpose,
     Tone,
 )
-from hsp_desktop.services.container import Services
 from hsp_desktop.services.contacts_history import generate_years
+from hsp_desktop.services.container import Services
 from hsp_desktop.services.demo import create_demo_school
 from hsp_desktop.services.terms import local_bounds
 from hsp_desktop.store import Database, sqlite_url
