@@ -393,7 +393,9 @@ class Planner:
             notes.append(f"new carer {contact.display_name}")
         else:
             if carer.new:
-                notes.append(f"carer {contact.display_name} (shared with {carer.origin})")
+                notes.append(
+                    f"carer {contact.display_name} (shared with {_short_where(carer.origin)})"
+                )
             elif not any(link.state["carer_id"] is carer for link in self._links[id(student)]):
                 notes.append(f"carer {contact.display_name} (already on file)")
             given = {
@@ -526,6 +528,11 @@ _FOREIGN_KEYS = {
     "student_id": "student",
     "carer_id": "carer",
 }
+
+
+def _short_where(where: str) -> str:
+    """'pupil 3 (line 120)' -> 'pupil 3'."""
+    return where.split(" (")[0]
 
 
 def _household_key(household: Household) -> tuple[str, str]:
