@@ -89,6 +89,7 @@ class Meeting(Versioned, Base):
     __table_args__ = (
         Index("ix_meeting_student_kind_status_day", "student_id", "kind", "status", "day"),
         Index("ix_meeting_status_day", "status", "day"),
+        Index("ix_meeting_student_day", "student_id", "day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

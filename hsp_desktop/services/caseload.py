@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from hsp_desktop.errors import KnownError, ValidationError
@@ -230,54 +231,80 @@ class CaseloadService:
         with self.db.read() as s:
             query = (
                 select(
-                    SupportCase,
+                    SupportCase.id,
+                    SupportCase.student_id,
+                    SupportCase.status,
+                    SupportCase.opened_on,
+                    SupportCase.closed_on,
+                    SupportCase.worker_id,
+                    SupportCase.version,
                     Student.first_name,
                     Student.preferred_first_name,
                     Student.last_name,
                     SchoolClass.name,
-                    StaffMember,
+                    StaffMember.title,
+                    StaffMember.first_name,
+                    StaffMember.last_name,
                 )
                 .join(Student, Student.id == SupportCase.student_id)
                 .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
                 .outerjoin(StaffMember, StaffMember.id == SupportCase.worker_id)
             )
+            # The families, as a subquery: the database matches them, no long lists of ids.
+            ids = select(SupportCase.student_id)
             if worker is not None:
                 query = query.where(SupportCase.worker_id == worker)
+                ids = ids.where(SupportCase.worker_id == worker)
             if not include_closed:
                 query = query.where(SupportCase.status == CaseStatus.OPEN)
+                ids = ids.where(SupportCase.status == CaseStatus.OPEN)
             cases = s.execute(query).all()
             if not cases:
                 return []
-            ids = list({c.student_id for c, *_ in cases})
             carers = _family_lines(s, ids)
             contact = _last_contacts(s, ids)
             open_actions, overdue = _open_actions(s, ids, today)
             visits = _next_visits(s, ids, self.clock())
-            rows = []
-            for case, first, preferred, last, class_name, member in cases:
-                names, language = carers.get(case.student_id, ("", ""))
-                when, how = contact.get(case.student_id, (None, ""))
-                rows.append(
-                    CaseRow(
-                        case.id,
-                        case.student_id,
-                        f"{preferred or first} {last}",
-                        class_name or "",
-                        names,
-                        language,
-                        case.status,
-                        case.opened_on,
-                        case.closed_on,
-                        case.worker_id,
-                        member.display_name if member else "",
-                        when,
-                        how,
-                        open_actions.get(case.student_id, 0),
-                        overdue.get(case.student_id, 0),
-                        visits.get(case.student_id),
-                        case.version,
-                    )
+        rows = []
+        for (
+            case_id,
+            sid,
+            status,
+            opened,
+            closed,
+            worker_of,
+            version,
+            first,
+            preferred,
+            last,
+            class_name,
+            w_title,
+            w_first,
+            w_last,
+        ) in cases:
+            names, language = carers.get(sid, ("", ""))
+            when, how = contact.get(sid, (None, ""))
+            rows.append(
+                CaseRow(
+                    case_id,
+                    sid,
+                    f"{preferred or first} {last}",
+                    class_name or "",
+                    names,
+                    language,
+                    status,
+                    opened,
+                    closed,
+                    worker_of,
+                    " ".join(p for p in (w_title, w_first, w_last) if p),
+                    when,
+                    how,
+                    open_actions.get(sid, 0),
+                    overdue.get(sid, 0),
+                    visits.get(sid),
+                    version,
                 )
+            )
         rows.sort(
             key=lambda r: (r.status is not CaseStatus.OPEN, -r.overdue_actions, r.student_name)
         )
@@ -481,13 +508,17 @@ class CaseloadService:
             return _one_action(s, action.id)
 
 
+# Students by id, or a subquery selecting their ids.
+StudentIds = Sequence[int] | Select[Any]
+
+
 def _one_action(s: Session, action_id: int) -> ActionView:
     action = s.get(CaseworkAction, action_id)
     assert action is not None
     return next(a for a in actions_where(s, student_ids=[action.student_id]) if a.id == action_id)
 
 
-def _family_lines(s: Session, student_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+def _family_lines(s: Session, student_ids: StudentIds) -> dict[int, tuple[str, str]]:
     """Per student: the carers' names, and the language help they need."""
     names: dict[int, list[str]] = {}
     langs: dict[int, list[str]] = {}
@@ -512,12 +543,12 @@ def _family_lines(s: Session, student_ids: Sequence[int]) -> dict[int, tuple[str
             if label not in langs.setdefault(sid, []):
                 langs[sid].append(label)
     return {
-        sid: (" and ".join(dict.fromkeys(names.get(sid, []))), "; ".join(langs.get(sid, [])))
-        for sid in student_ids
+        sid: (" and ".join(dict.fromkeys(names[sid])), "; ".join(langs.get(sid, [])))
+        for sid in names
     }
 
 
-def _last_contacts(s: Session, student_ids: Sequence[int]) -> dict[int, tuple[dt.date, str]]:
+def _last_contacts(s: Session, student_ids: StudentIds) -> dict[int, tuple[dt.date, str]]:
     """The latest conversation, meeting held or visit done, per student."""
     best: dict[int, tuple[dt.date, str]] = {}
 
@@ -525,38 +556,44 @@ def _last_contacts(s: Session, student_ids: Sequence[int]) -> dict[int, tuple[dt
         if day is not None and (sid not in best or day > best[sid][0]):
             best[sid] = (day, how)
 
-    latest = (
-        select(ContactRecord.student_id, func.max(ContactRecord.at).label("at"))
-        .where(ContactRecord.student_id.in_(student_ids), ContactRecord.outcome == Outcome.SPOKE)
-        .group_by(ContactRecord.student_id)
-        .subquery()
-    )
+    # Per student the newest of each, found by walking a (student, time) index backwards: a
+    # handful of rows each, however many years of history there are.
+    def newest(column: Any, student: Any, *conditions: Any) -> Any:
+        return (
+            select(column)
+            .where(student == Student.id, *conditions)
+            .order_by(column.desc() if column is not ContactRecord.id else ContactRecord.at.desc())
+            .limit(1)
+            .correlate(Student)
+            .scalar_subquery()
+        )
+
+    found = s.execute(
+        select(
+            Student.id,
+            newest(
+                ContactRecord.id, ContactRecord.student_id, ContactRecord.outcome == Outcome.SPOKE
+            ),
+            newest(Meeting.day, Meeting.student_id, Meeting.status == MeetingStatus.HELD),
+            newest(HomeVisit.leaves_at, HomeVisit.student_id, HomeVisit.status == VisitStatus.DONE),
+        ).where(Student.id.in_(student_ids))
+    ).all()
+    contact_ids = [row[1] for row in found if row[1] is not None]
     for sid, at, channel in s.execute(
-        select(ContactRecord.student_id, ContactRecord.at, ContactRecord.channel).join(
-            latest,
-            (ContactRecord.student_id == latest.c.student_id) & (ContactRecord.at == latest.c.at),
+        select(ContactRecord.student_id, ContactRecord.at, ContactRecord.channel).where(
+            ContactRecord.id.in_(contact_ids)
         )
     ):
         offer(sid, at.astimezone().date(), channel.label)
-    for sid, day in s.execute(
-        select(Meeting.student_id, func.max(Meeting.day))
-        .where(Meeting.student_id.in_(student_ids), Meeting.status == MeetingStatus.HELD)
-        .group_by(Meeting.student_id)
-    ):
-        offer(sid, day, "Meeting")
-    for sid, at in s.execute(
-        select(HomeVisit.student_id, func.max(HomeVisit.leaves_at))
-        .where(HomeVisit.student_id.in_(student_ids), HomeVisit.status == VisitStatus.DONE)
-        .group_by(HomeVisit.student_id)
-    ):
-        if at is not None:
-            moment = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-            offer(sid, moment.astimezone().date(), "Home visit")
+    for sid, _, held, visited in found:
+        offer(sid, held, "Meeting")
+        if visited is not None:
+            offer(sid, visited.astimezone().date(), "Home visit")
     return best
 
 
 def _open_actions(
-    s: Session, student_ids: Sequence[int], today: dt.date
+    s: Session, student_ids: StudentIds, today: dt.date
 ) -> tuple[dict[int, int], dict[int, int]]:
     """Open actions per student (casework and contact follow-ups), and how many are late."""
     total: dict[int, int] = {}
@@ -581,9 +618,7 @@ def _open_actions(
     return total, late
 
 
-def _next_visits(
-    s: Session, student_ids: Sequence[int], now: dt.datetime
-) -> dict[int, dt.datetime]:
+def _next_visits(s: Session, student_ids: StudentIds, now: dt.datetime) -> dict[int, dt.datetime]:
     return {
         sid: (at if at.tzinfo else at.replace(tzinfo=dt.UTC))
         for sid, at in s.execute(

@@ -22,6 +22,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -210,6 +211,9 @@ class SchoolCalendar:
     half_terms: tuple[HalfTerm, ...] = ()
     breaks: tuple[tuple[dt.date, dt.date, str], ...] = ()  # half-term weeks, with names
     terms: tuple[tuple[TermName, dt.date, dt.date], ...] = ()
+    _memo: dict[dt.date, str | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def from_terms(
@@ -243,6 +247,11 @@ class SchoolCalendar:
 
     def holiday(self, day: dt.date) -> str | None:
         """What keeps the school closed that day ("a weekend", "Easter holiday"), or None."""
+        if day not in self._memo:
+            self._memo[day] = self._holiday(day)
+        return self._memo[day]
+
+    def _holiday(self, day: dt.date) -> str | None:
         if day.weekday() >= 5:
             return "a weekend"
         if not self._covered(day):
@@ -558,6 +567,7 @@ class _StudentFacts:
     year_group: str
     issued: dt.date | None
     last_on_file: dt.date | None
+    last_held: dt.date | None
 
 
 class ReviewService:
@@ -718,13 +728,12 @@ class ReviewService:
         if not facts:
             return []
         ids = [f.id for f in facts] if student_ids is not None else None
-        held = _last_held_reviews(s, ids)
         current = _current_reviews(s, ids, today)
         half = calendar.half_term_of(today)
         horizon = half.end if half else today + dt.timedelta(days=42)
         rows = []
         for f in facts:
-            last = max((d for d in (f.last_on_file, held.get(f.id)) if d), default=None)
+            last = max((d for d in (f.last_on_file, f.last_held) if d), default=None)
             rows.append(_row(f, last, current.get(f.id), today, horizon, rules, calendar))
         rows.sort(key=lambda r: (r.review_by or dt.date.max, r.student_name))
         return rows
@@ -756,6 +765,19 @@ def _check_rules(rules: ReviewRules) -> ReviewRules:
 
 
 def _ehcp_students(s: Session, student_ids: Sequence[int] | None) -> list[_StudentFacts]:
+    # The last review held, per student, straight off the (student, kind, status, day) index.
+    last_held = (
+        select(Meeting.day)
+        .where(
+            Meeting.student_id == Student.id,
+            Meeting.kind == MeetingType.ANNUAL_REVIEW,
+            Meeting.status == MeetingStatus.HELD,
+        )
+        .order_by(Meeting.day.desc())
+        .limit(1)
+        .correlate(Student)
+        .scalar_subquery()
+    )
     query = (
         select(
             Student.id,
@@ -766,6 +788,7 @@ def _ehcp_students(s: Session, student_ids: Sequence[int] | None) -> list[_Stude
             Student.year_group,
             Student.ehcp_issued,
             Student.ehcp_last_review,
+            last_held,
         )
         .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
         .where(Student.sen_status == SenStatus.EHCP, Student.status == StudentStatus.ON_ROLL)
@@ -773,7 +796,9 @@ def _ehcp_students(s: Session, student_ids: Sequence[int] | None) -> list[_Stude
     if student_ids is not None:
         query = query.where(Student.id.in_(student_ids))
     return [
-        _StudentFacts(r[0], display_name(r[1], r[2], r[3]), r[4] or "", r[5] or "", r[6], r[7])
+        _StudentFacts(
+            r[0], display_name(r[1], r[2], r[3]), r[4] or "", r[5] or "", r[6], r[7], r[8]
+        )
         for r in s.execute(query)
     ]
 
@@ -791,23 +816,39 @@ def _last_held_reviews(s: Session, student_ids: Sequence[int] | None) -> dict[in
 
 def _current_reviews(
     s: Session, student_ids: Sequence[int] | None, today: dt.date
-) -> dict[int, Meeting]:
+) -> dict[int, Any]:
     """Per student, the review that still has work: the next planned one, else the last held
     one whose report is still to go (within the last year)."""
     recent = today - dt.timedelta(days=366)
-    query = select(Meeting).where(
-        Meeting.kind == MeetingType.ANNUAL_REVIEW,
-        (Meeting.status == MeetingStatus.PLANNED)
-        | (
-            (Meeting.status == MeetingStatus.HELD)
-            & (Meeting.day >= recent)
-            & Meeting.report_sent_on.is_(None)
-        ),
+    columns = (
+        Meeting.id,
+        Meeting.student_id,
+        Meeting.day,
+        Meeting.start_time,
+        Meeting.status,
+        Meeting.invitations_sent_on,
+        Meeting.advice_circulated_on,
+        Meeting.report_sent_on,
+        Meeting.pfa_discussed,
+        Meeting.version,
     )
-    if student_ids is not None:
-        query = query.where(Meeting.student_id.in_(student_ids))
-    result: dict[int, Meeting] = {}
-    for meeting in s.scalars(query.order_by(Meeting.day)):
+    planned = select(*columns).where(
+        Meeting.status == MeetingStatus.PLANNED, Meeting.kind == MeetingType.ANNUAL_REVIEW
+    )
+    report_due = select(*columns).where(
+        Meeting.status == MeetingStatus.HELD,
+        Meeting.day >= recent,
+        Meeting.kind == MeetingType.ANNUAL_REVIEW,
+        Meeting.report_sent_on.is_(None),
+    )
+    found: list[Any] = []
+    for query in (planned, report_due):
+        if student_ids is not None:
+            query = query.where(Meeting.student_id.in_(student_ids))
+        found.extend(s.execute(query).all())
+    found.sort(key=lambda m: m.day)
+    result: dict[int, Any] = {}
+    for meeting in found:
         chosen = result.get(meeting.student_id)
         if chosen is None or (
             chosen.status is not MeetingStatus.PLANNED and meeting.status is MeetingStatus.PLANNED
@@ -819,7 +860,7 @@ def _current_reviews(
 def _row(
     f: _StudentFacts,
     last: dt.date | None,
-    meeting: Meeting | None,
+    meeting: Any,
     today: dt.date,
     horizon: dt.date,
     rules: ReviewRules,
