@@ -25,6 +25,12 @@ def _home(ctx: AppContext) -> QWidget:
     return HomePage(ctx)
 
 
+def _students(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.students.area import StudentsArea
+
+    return StudentsArea(ctx)
+
+
 def _administration(ctx: AppContext) -> QWidget:
     from hsp_desktop.gui.admin.accounts import AccountsPage
     from hsp_desktop.gui.admin.school import SchoolPage
@@ -59,6 +65,7 @@ def _import(ctx: AppContext) -> QWidget:
 def all_areas() -> list[Area]:
     return [
         Area("home", "Home", _home),
+        Area("students", "Students", _students),
         Area(
             "my_class",
             "My class",

@@ -210,10 +210,21 @@ class CarerChoice:
     phone: str  # E.164
     postcode: str
     students: str  # "Ali Khan, Sara Khan"
+    restrictions: str  # "No contact (Ali Khan)" or ""
     search_key: str
 
 
 # -- the one-line language and access summary -------------------------------------------------
+def stored_phone(text: str) -> str:
+    """A phone number as it would be stored (E.164), or the text unchanged if it is not one.
+
+    For comparing what a form holds with stored values."""
+    try:
+        return rules.phone("Phone", text)
+    except ValidationError:
+        return text.strip()
+
+
 def language_name(code: str) -> str:
     try:
         return languages.get(code).english_name
@@ -545,6 +556,7 @@ class FamilyService:
             ).outerjoin(Household, Household.id == Carer.household_id)
             names_query = select(
                 StudentCarer.carer_id,
+                StudentCarer.restriction,
                 Student.first_name,
                 Student.last_name,
                 Student.preferred_first_name,
@@ -558,8 +570,12 @@ class FamilyService:
                 )
                 query = query.where(Carer.id.in_(visible))
             students: dict[int, list[str]] = defaultdict(list)
-            for carer_id, first, last, preferred in s.execute(names_query):
-                students[carer_id].append(f"{preferred or first} {last}")
+            restricted: dict[int, list[str]] = defaultdict(list)
+            for carer_id, restriction, first, last, preferred in s.execute(names_query):
+                name = f"{preferred or first} {last}"
+                students[carer_id].append(name)
+                if restriction is not Restriction.NONE:
+                    restricted[carer_id].append(f"{restriction.label} ({name})")
             result = []
             for cid, title, first, last, mobile, home, email, code in s.execute(
                 query.order_by(Carer.last_name, Carer.first_name, Carer.id)
@@ -573,6 +589,7 @@ class FamilyService:
                         mobile or home,
                         code or "",
                         kids,
+                        "; ".join(sorted(restricted.get(cid, []))),
                         search_key(first, last, mobile, home, email, code or "", kids),
                     )
                 )
