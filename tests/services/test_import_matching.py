@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import func, select
 
-from hsp_desktop.model import Carer, Household, Student, StudentCarer
+from hsp_desktop.model import AuditEntry, Carer, Household, Student, StudentCarer
 from hsp_desktop.model.rules import make_upn
 from hsp_desktop.services.actor import SYSTEM
 from hsp_desktop.services.container import Services
@@ -194,3 +194,24 @@ def test_a_big_family_imported_twice_stays_one_family(services: Services, db: Da
     plan = services.imports.plan(SYSTEM, source(*rows))
     assert {item.action for item in plan.items} == {Action.UNCHANGED}
     assert (count(db, Carer), count(db, Household), count(db, StudentCarer)) == (2, 1, 12)
+
+
+def test_rows_added_after_an_import_get_ids_of_their_own(services: Services, db: Database) -> None:
+    import_rows(services, pupil(0, "Zara"))
+    with db.transaction() as s:  # as the family editor would, between two imports
+        s.add(Household(address_line1="1 New Road", postcode="LS1 1AA"))
+        s.add(Carer(first_name="Nadia", last_name="Shah"))
+    other = ["Mrs", "Rubina", "Shah", "Mother", "07700 900999", "", "3 Mill Lane", "LS7 3QT"]
+    import_rows(services, pupil(1, "Bilal", other, NOBODY))
+    assert (count(db, Carer), count(db, Household), count(db, Student)) == (4, 3, 2)
+    with db.read() as s:
+        created = s.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == "student", AuditEntry.action == "create")
+            .order_by(AuditEntry.id)
+        ).all()
+        assert [(e.entity_id, (e.after or {})["upn"]) for e in created] == [
+            (student_id, upn)
+            for student_id, upn in s.execute(select(Student.id, Student.upn).order_by(Student.id))
+        ]
+        assert [e.username for e in created] == ["system", "system"]

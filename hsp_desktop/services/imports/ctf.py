@@ -27,7 +27,7 @@ class _LineRecorder(TreeBuilder):
 
     def start(self, tag: str, attrs: dict[str, str]) -> Element:
         element = super().start(tag, attrs)
-        if tag.rpartition("}")[2] == "Pupil" and self.parser is not None:
+        if tag.rpartition("}")[2].casefold() == "pupil" and self.parser is not None:
             self.lines[id(element)] = self.parser.parser.CurrentLineNumber
         return element
 
@@ -73,14 +73,15 @@ def parse_ctf(data: bytes, name: str) -> ImportSource:
         )
     except (ValueError, LookupError) as exc:
         return refused(f"The file cannot be read as XML: {exc}.")
-    for element in root.iter():
-        if isinstance(element.tag, str):
-            element.tag = element.tag.rpartition("}")[2]
-    if root.tag != "CTfile":
+    root_name = str(root.tag).rpartition("}")[2]
+    if root_name.casefold() != "ctfile":
         return refused(
-            f"This is XML but not a Common Transfer File: its root element is <{root.tag}>, "
+            f"This is XML but not a Common Transfer File: its root element is <{root_name}>, "
             "not <CTfile>."
         )
+    # Names compared once, here: no namespace, no case (MIS exports differ in both).
+    for element in root.iter():
+        element.tag = str(element.tag).rpartition("}")[2].casefold()
     notes, destination = _header(_find(root, "Header"))
     pupil_data = _find(root, "CTFpupilData")
     if pupil_data is None:
@@ -105,7 +106,7 @@ def _children(element: Element | None, tag: str) -> list[Element]:
     if element is None:
         return []
     wanted = tag.casefold()
-    return [child for child in element if str(child.tag).casefold() == wanted]
+    return [child for child in element if child.tag == wanted]
 
 
 def _find(element: Element | None, *path: str) -> Element | None:

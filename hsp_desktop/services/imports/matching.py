@@ -127,10 +127,18 @@ class Planned:
     original: dict[str, Any] = field(default_factory=dict)
     label: str = ""
     origin: str = ""  # for a new row: where in the file it first appears
+    inserted_id: int | None = None  # a new row's id once written
 
     @property
     def new(self) -> bool:
         return not self.original
+
+    @property
+    def id(self) -> int:
+        found = self.obj.id if self.obj is not None else self.inserted_id
+        if found is None:
+            raise LookupError(f"{self.kind} {self.label!r} has not been written yet")
+        return int(found)
 
     def changed(self) -> list[str]:
         return [k for k, v in self.state.items() if not _same(v, self.original.get(k))]

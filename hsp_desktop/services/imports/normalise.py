@@ -109,6 +109,8 @@ def clean(text: str | None) -> str:
     """Control characters out (a database would refuse some), ends trimmed."""
     if not text:
         return ""
+    if text.isprintable():  # the usual case: nothing to take out
+        return text.strip()
     return "".join(
         ch for ch in text if ch in "\t\n\r" or unicodedata.category(ch) not in ("Cc", "Cs")
     ).strip()

@@ -8,17 +8,20 @@ says why, so they can be corrected and the file imported again.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from hsp_desktop.errors import Cancelled, KnownError
-from hsp_desktop.model import Carer, Household, SchoolClass, Student, StudentCarer
+from hsp_desktop.model import AuditEntry, Carer, Household, SchoolClass, Student, StudentCarer
 from hsp_desktop.services import audit
 from hsp_desktop.services.actor import Actor, Permission
 from hsp_desktop.services.imports.csv_import import read_csv
@@ -101,17 +104,8 @@ class ImportService:
                 planner = Planner(s, source)
                 plan = planner.plan(pupils, progress, cancelled, total)
                 result = _write(s, actor, planner, plan, progress, cancelled, total)
-                if result.written:
-                    audit.record(
-                        s,
-                        actor,
-                        "import",
-                        "import",
-                        None,
-                        f"{source.kind.label} {source.name}: {plan.summary()}",
-                    )
-                    if cancelled():  # the last moment a cancel can still undo everything
-                        raise Cancelled()
+                if cancelled():  # the last moment a cancel can still undo everything
+                    raise Cancelled()
         except (StaleDataError, IntegrityError) as exc:
             log.warning("import of %s collided with another change: %s", source.name, exc)
             raise KnownError(
@@ -131,9 +125,25 @@ def _write(
     cancelled: CancelledFn,
     total: int,
 ) -> ImportResult:
+    """New rows go in as bulk inserts with ids handed out first (so rows can point at each
+    other without a round trip per row); changed rows are updated through the ORM, which
+    checks their version."""
+    if not plan.has_changes:
+        return ImportResult(plan)
+    # The first write: it also takes SQLite's write lock before any ids are handed out.
+    audit.record(
+        s,
+        actor,
+        "import",
+        "import",
+        None,
+        f"{plan.kind.label} {plan.source_name}: {plan.summary()}",
+    )
+    s.flush()
     used = planner.used()
     created: dict[str, int] = {}
     updated: dict[str, int] = {}
+    audit_rows: list[dict[str, Any]] = []
     done = len(plan.items)
     for kind, model in _WRITE_ORDER:
         if cancelled():
@@ -144,9 +154,24 @@ def _write(
             for row in rows
             if row.new and (kind not in ("household", "school_class") or id(row) in used)
         ]
-        for row in new:
-            row.obj = model(**{k: _resolve(v) for k, v in row.state.items()})
-            s.add(row.obj)
+        if new:
+            values = []
+            for row, new_id in zip(new, _new_ids(s, model, len(new)), strict=True):
+                row.inserted_id = new_id
+                values.append({"id": new_id} | {k: _resolve(v) for k, v in row.state.items()})
+            s.execute(insert(model), values)
+            audit_rows.extend(
+                {
+                    "user_id": actor.user_id,
+                    "username": actor.username,
+                    "action": "create",
+                    "entity": kind,
+                    "entity_id": value["id"],
+                    "summary": f"{row.label}: created by import of {plan.source_name}"[:300],
+                    "after": {k: _plain(v) for k, v in value.items()},
+                }
+                for row, value in zip(new, values, strict=True)
+            )
         changed = [(row, row.changed()) for row in rows if not row.new]
         changed = [(row, keys) for row, keys in changed if keys]
         before = [audit.snapshot(row.obj) for row, _keys in changed]
@@ -154,16 +179,6 @@ def _write(
             for key in keys:
                 setattr(row.obj, key, _resolve(row.state[key]))
         s.flush()
-        for row in new:
-            audit.record(
-                s,
-                actor,
-                "create",
-                kind,
-                row.obj.id,
-                f"{row.label}: created by import of {plan.source_name}",
-                after=audit.snapshot(row.obj),
-            )
         for (row, _keys), old in zip(changed, before, strict=True):
             audit.record(
                 s,
@@ -178,6 +193,8 @@ def _write(
         created[kind], updated[kind] = len(new), len(changed)
         done += 1
         progress(done, total)
+    if audit_rows:
+        s.execute(insert(AuditEntry), audit_rows)
     return ImportResult(
         plan,
         students_created=created["student"],
@@ -190,6 +207,31 @@ def _write(
     )
 
 
+def _new_ids(s: Session, model: type[Any], count: int) -> list[int]:
+    """Primary keys for ``count`` new rows: from the table's sequence on PostgreSQL; on SQLite,
+    after the largest in use (this transaction holds the write lock, so nobody else adds)."""
+    table = model.__table__
+    if s.get_bind().dialect.name == "postgresql":
+        sequence = s.scalar(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
+        return list(
+            s.scalars(
+                text("SELECT nextval(:seq) FROM generate_series(1, :n)"),
+                {"seq": sequence, "n": count},
+            )
+        )
+    largest = s.scalar(select(func.max(table.c.id))) or 0
+    return list(range(largest + 1, largest + count + 1))
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit trail keeps it (JSON)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def _resolve(value: Any) -> Any:
-    """A planned row is written as its id (it was flushed in an earlier step)."""
-    return value.obj.id if isinstance(value, Planned) else value
+    """A planned row is written as its id (it was written in an earlier step)."""
+    return value.id if isinstance(value, Planned) else value
