@@ -76,7 +76,7 @@ def test_dry_run_then_import_then_nothing_left_to_do(
     ctx.hub.changed.connect(topics.append)
     with qtbot.waitSignal(page.imported, timeout=20_000):
         qtbot.mouseClick(page.import_button, Qt.MouseButton.LeftButton)
-    assert "Imported: 2 students created, 0 updated; 1 carers created" in page.summary.text()
+    assert "Imported: 2 students created, 0 updated; 1 carer created" in page.summary.text()
     assert "1 refused (not imported)" in page.summary.text()
     assert topics == ["students", "families"]
     assert ctx.services.school.summary(ctx.actor).students_on_roll == on_roll + 2

@@ -95,7 +95,7 @@ class ImportPlan:
                 (Action.REFUSED, "refused"),
             )
         )
-        text = f"{len(self.items)} pupils: {counts}."
+        text = f"{plural(len(self.items), 'pupil')}: {counts}."
         if self.new_classes:
             text += f" New classes: {', '.join(self.new_classes)}."
         return text
@@ -129,12 +129,17 @@ class ImportResult:
             text = "Nothing needed changing."
         else:
             text = (
-                f"Imported: {self.students_created} students created, "
-                f"{self.students_updated} updated; {self.carers_created} carers created, "
-                f"{self.carers_updated} updated; {self.households_created} households and "
-                f"{self.classes_created} classes created."
+                f"Imported: {plural(self.students_created, 'student')} created, "
+                f"{self.students_updated} updated; {plural(self.carers_created, 'carer')} "
+                f"created, {self.carers_updated} updated; "
+                f"{plural(self.households_created, 'household')} and "
+                f"{plural(self.classes_created, 'class', 'classes')} created."
             )
         refused = self.plan.count(Action.REFUSED)
         if refused:
             text += f" {refused} refused (not imported): correct them and import the file again."
         return text
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else words or word + 's'}"

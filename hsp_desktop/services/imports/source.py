@@ -6,7 +6,7 @@ Nothing here is checked yet; ``normalise`` does that, the same way for every for
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -50,7 +50,7 @@ class ImportSource:
     notes: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
     # For CTF: the LA and establishment numbers the file is addressed to.
-    destination: tuple[str, str] | None = field(default=None)
+    destination: tuple[str, str] | None = None
 
 
 def detect_kind(path: Path) -> SourceKind:
