@@ -158,8 +158,9 @@ class OwedFilter(QSortFilterProxyModel):
         self.only_owed = False
 
     def set_only_owed(self, value: bool) -> None:
+        self.beginFilterChange()
         self.only_owed = value
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if not self.only_owed:
