@@ -380,8 +380,13 @@ def create_demo_school(
     today: dt.date | None = None,
     with_accounts: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    carers_per_student: float | None = None,
 ) -> DemoResult:
-    """Fill an empty database with a demo school of about ``students`` students."""
+    """Fill an empty database with a demo school of about ``students`` students.
+
+    ``carers_per_student`` adds relatives living elsewhere (grandparents, aunts and uncles)
+    until there are about that many carers per student (benchmarks use 2.5).
+    """
     if students < 1:
         raise KnownError("The demo school needs at least one student.")
     today = today or dt.date.today()
@@ -391,7 +396,7 @@ def create_demo_school(
             raise KnownError(
                 "This database already holds students; the demo school needs an empty database."
             )
-        builder = _Builder(rng, today)
+        builder = _Builder(rng, today, carers_per_student)
         school = s.scalar(select(School))
         if school is None:
             school = School(name=DEMO_SCHOOL_NAME)
@@ -422,9 +427,12 @@ def create_demo_school(
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, today: dt.date) -> None:
+    def __init__(
+        self, rng: random.Random, today: dt.date, carers_per_student: float | None = None
+    ) -> None:
         self.rng = rng
         self.today = today
+        self.carers_per_student = carers_per_student
         self.year0 = academic_year_start(today)
         self._phone_serial = 0
         self._upn_serial = 0
@@ -645,6 +653,16 @@ class _Builder:
                     rng.choice(foster_names), rng.choice(foster_surnames), "Mrs", "ENG", home, True
                 )
                 family_carers.append((foster, Relationship.FOSTER_CARER, True))
+            while (
+                self.carers_per_student
+                and carers_made + len(family_carers) < self.carers_per_student * (made + 1)
+            ):
+                relative = self._carer(
+                    rng.choice(female), surname, "Mrs", lang, self._household(), english_fluent
+                )
+                households_made += 1
+                relation = rng.choice((Relationship.GRANDPARENT, Relationship.AUNT_UNCLE))
+                family_carers.append((relative, relation, False))
             for carer, _, _ in family_carers:
                 s.add(carer)
             carers_made += len(family_carers)

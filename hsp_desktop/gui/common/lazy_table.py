@@ -248,6 +248,13 @@ class LazyRowsModel(QAbstractTableModel, Generic[K, R]):
             self._remove_missing(self._rows.keys())
 
     # -- Qt model ---------------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # The proxy and the view ask for indexes for every cell they paint; the inherited
+        # version calls rowCount and columnCount back in Python each time.
+        if 0 <= row < len(self._ids) and 0 <= column < len(self.columns) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 

@@ -151,7 +151,7 @@ class StudentListPage(QWidget):
         self._build()
         self._restore_columns()
         self.reload()
-        self.table.resizeColumnsToContents()
+        self.fit_columns()
         ctx.hub.changed.connect(self._on_changed)
 
     # -- layout -----------------------------------------------------------------------------
@@ -248,12 +248,14 @@ class StudentListPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
+        # Column widths from the rows in view only (QTableView reads the vertical header's
+        # precision when sizing columns); the default walks a thousand rows.
+        self.table.verticalHeader().setResizeContentsPrecision(0)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setResizeContentsPrecision(0)  # size columns by the rows in view, not all rows
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu_at)
         header.setSortIndicator(self.model.column_index("last_name"), Qt.SortOrder.AscendingOrder)
@@ -441,6 +443,28 @@ class StudentListPage(QWidget):
             logical = self.model.column_index(key)
             header.moveSection(header.visualIndex(logical), position)
         self.ctx.settings.set_raw(COLUMNS_KEY, ",".join(wanted))
+        if self.model.rowCount():
+            self.fit_columns()
+
+    def fit_columns(self, sample: int = 60, widest: int = 320) -> None:
+        """Widths from the header and the first rows' text (Qt's own sizing asks the model
+        for every row, several roles each)."""
+        metrics = self.table.fontMetrics()
+        bold = self.table.horizontalHeader().fontMetrics()
+        header = self.table.horizontalHeader()
+        rows = [
+            self.proxy.mapToSource(self.proxy.index(r, 0)).row()
+            for r in range(min(sample, self.proxy.rowCount()))
+        ]
+        for column, spec in enumerate(COLUMNS):
+            if header.isSectionHidden(column):
+                continue
+            texts = [self.model.cell_text(row, column) for row in rows]
+            width = max(
+                [bold.horizontalAdvance(spec.title) + 28]
+                + [metrics.horizontalAdvance(text) + 16 for text in texts]
+            )
+            header.resizeSection(column, min(width, widest))
 
     def _restore_columns(self) -> None:
         saved = self.ctx.settings.get_raw(COLUMNS_KEY)
