@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -96,10 +97,12 @@ class AddCarerDialog(_SaveDialog):
         self.carer = CarerForm()
         self.link = LinkForm()
         self.link.contact_order.setValue(len(family) + 1)
-        self.layout_.addWidget(self.carer)
-        self.layout_.addWidget(self.link)
         self.address = _AddressChoice(family, "Lives at", allow_none=True)
-        self.layout_.addWidget(self.address)
+        self.layout_.addWidget(self.carer)
+        lower = QHBoxLayout()
+        lower.addWidget(self.link, 1)
+        lower.addWidget(self.address, 1)
+        self.layout_.addLayout(lower)
         self._finish()
         self.carer.first_name.setFocus()
 

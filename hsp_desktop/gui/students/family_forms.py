@@ -88,8 +88,8 @@ class CarerForm(QWidget):
         self.spoken_dialect.setPlaceholderText("e.g. Sylheti, Mirpuri, Pothwari")
         self.written_language = LanguagePicker(include=written_only)
         self.needs_interpreter = QCheckBox("Needs an &interpreter")
-        self.needs_translation = QCheckBox("Needs &translated documents")
-        self.literacy_support = QCheckBox("Letters &read aloud (literacy support)")
+        self.needs_translation = QCheckBox("Needs translated do&cuments")
+        self.literacy_support = QCheckBox("Letters read alo&ud (literacy support)")
         self.large_print = QCheckBox("Lar&ge print")
         self.interpreter_notes = QPlainTextEdit()
         self.interpreter_notes.setTabChangesFocus(True)
@@ -102,11 +102,9 @@ class CarerForm(QWidget):
 
         person = QGroupBox("Carer")
         person_form = QFormLayout(person)
-        names = QHBoxLayout()
-        names.addWidget(self.title, 1)
-        names.addWidget(self.first_name, 3)
-        names.addWidget(self.last_name, 3)
-        person_form.addRow("&Name (title, first, last):", names)
+        person_form.addRow("&Title:", self.title)
+        person_form.addRow("&First name:", self.first_name)
+        person_form.addRow("&Last name:", self.last_name)
         person_form.addRow("&Mobile:", self.mobile)
         person_form.addRow("&Home phone:", self.home_phone)
         person_form.addRow("&Work phone:", self.work_phone)
@@ -117,7 +115,7 @@ class CarerForm(QWidget):
         access_form = QFormLayout(access)
         access_form.addRow("&Speaks:", self.spoken_language)
         access_form.addRow("&Dialect:", self.spoken_dialect)
-        access_form.addRow("&Letters in:", self.written_language)
+        access_form.addRow("Letters i&n:", self.written_language)
         for box in (
             self.needs_interpreter,
             self.needs_translation,
@@ -125,7 +123,7 @@ class CarerForm(QWidget):
             self.large_print,
         ):
             access_form.addRow(box)
-        access_form.addRow("Interpreter &notes:", self.interpreter_notes)
+        access_form.addRow("Interpreter n&otes:", self.interpreter_notes)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -193,9 +191,9 @@ class LinkForm(QGroupBox):
         self.relationship_to_student = QComboBox()
         for relation in Relationship:
             self.relationship_to_student.addItem(relation.label, relation)
-        self.parental_responsibility = QCheckBox("&Parental responsibility")
+        self.parental_responsibility = QCheckBox("Parental responsi&bility")
         self.lives_with_student = QCheckBox("Li&ves with the student")
-        self.receives_correspondence = QCheckBox("Recei&ves letters and reports")
+        self.receives_correspondence = QCheckBox("Receives letters and reports")
         self.contact_order = QSpinBox()
         self.contact_order.setRange(1, 99)
         self.contact_order.setToolTip("1 is contacted first")
@@ -212,7 +210,7 @@ class LinkForm(QGroupBox):
         for name in self.LABELS:
             getattr(self, name).setObjectName(name)
         form = QFormLayout(self)
-        form.addRow("Re&lationship:", self.relationship_to_student)
+        form.addRow("Rel&ationship:", self.relationship_to_student)
         checks = QVBoxLayout()
         for box in (
             self.parental_responsibility,
@@ -221,9 +219,9 @@ class LinkForm(QGroupBox):
         ):
             checks.addWidget(box)
         form.addRow(checks)
-        form.addRow("Contact &order:", self.contact_order)
-        form.addRow("Res&triction:", self.restriction)
-        form.addRow("Restriction n&ote:", self.restriction_note)
+        form.addRow("Contact order:", self.contact_order)
+        form.addRow("&Restriction:", self.restriction)
+        form.addRow("Restriction note:", self.restriction_note)
         self.restriction.currentIndexChanged.connect(self._show_restriction)
         self.load(LinkInput())
 
