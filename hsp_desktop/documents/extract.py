@@ -13,6 +13,8 @@ sentence may be translated differently in two letters.
 from __future__ import annotations
 
 import argparse
+import io
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,6 +23,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from hsp_desktop import paths
+from hsp_desktop.documents import homebook_page
 from hsp_desktop.documents.templates import LetterTemplate, load_templates
 from hsp_desktop.documents.voice import COMMON_TEXTS
 from hsp_desktop.i18n import languages
@@ -42,12 +45,27 @@ def build_template_catalog(templates: Iterable[LetterTemplate]) -> Catalog:
             )
     for text in COMMON_TEXTS:
         catalog.add(text, context=COMMON, auto_comments=["Printed by the letter renderer"])
+    for text in (*homebook_page.HEADINGS, *homebook_page.MOOD_WORDS.values()):
+        catalog.add(
+            text,
+            context=homebook_page.CONTEXT,
+            auto_comments=["Weekly home-school book page: heading or mood word"],
+        )
     return catalog
 
 
 def _write(catalog: Catalog, path: Path) -> None:
-    with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, sort_output=False, include_lineno=False)
+    """Write the catalog, unless only its creation date would change (no churn in git)."""
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, sort_output=False, include_lineno=False)
+    new = buffer.getvalue()
+    if path.exists() and _undated(path.read_bytes()) == _undated(new):
+        return
+    path.write_bytes(new)
+
+
+def _undated(data: bytes) -> bytes:
+    return re.sub(rb'"(POT-Creation-Date|PO-Revision-Date): [^"]*\\n"', b"", data)
 
 
 def _read(path: Path, locale: str | None = None) -> Catalog:
@@ -113,7 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.update:
         for po in sorted(folder.glob("*.po")):
             catalog = _read(po)
-            catalog.update(template_catalog)
+            # No fuzzy matching: it pairs new strings with unrelated old ones ("Mood" took
+            # the translation of "Monday"); a new or changed string starts empty instead.
+            catalog.update(template_catalog, no_fuzzy_matching=True)
             _write(catalog, po)
             print(f"updated {po}")
     return 0

@@ -14,6 +14,7 @@ Filters format values for the letter's language: ``date`` (``long`` by default, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -139,7 +140,13 @@ def _names(ctx: jinja2.runtime.Context, values: Iterable[Any]) -> str:
     names = [str(getattr(v, "name", v)) for v in values]
     if not names:
         return ""
-    return format_list(names, locale=formatting.locale_for(_language(ctx)))
+    return _welsh_and(format_list(names, locale=formatting.locale_for(_language(ctx))))
+
+
+def _welsh_and(text: str) -> str:
+    """CLDR joins Welsh lists with "a(c)": "ac" goes before a vowel, "a" before a consonant."""
+    text = re.sub(r"\ba\(c\) (?=[AEIOUWYÂÊÎÔÛŴŶaeiouwyâêîôûŵŷ])", "ac ", text)
+    return text.replace("a(c) ", "a ")
 
 
 def _environment() -> SandboxedEnvironment:
