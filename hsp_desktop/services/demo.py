@@ -363,6 +363,13 @@ def demo_extensions() -> list[Callable[[Session, random.Random, dt.date], None]]
     return [demo_history, demo_casework]
 
 
+def _feminine(surname: str, lang: str) -> str:
+    """Polish surnames in -ski/-cki/-dzki take -ska/-cka/-dzka for women and girls."""
+    if lang == "POL" and surname.endswith("ki"):
+        return surname[:-1] + "a"
+    return surname
+
+
 @dataclass(frozen=True)
 class DemoResult:
     students: int
@@ -552,6 +559,8 @@ class _Builder:
         english_fluent: bool,
     ) -> Carer:
         rng = self.rng
+        if title in {"Mrs", "Ms", "Miss"}:
+            last = _feminine(last, lang)
         needs_help = lang != "ENG" and not english_fluent
         email = ""
         if rng.random() < 0.55:
@@ -735,7 +744,7 @@ class _Builder:
         return Student(
             upn=upn,
             first_name=first,
-            last_name=surname,
+            last_name=_feminine(surname, lang) if sex is Sex.FEMALE else surname,
             preferred_first_name=first[:3] if rng.random() < 0.05 else "",
             date_of_birth=dob,
             sex=sex,
