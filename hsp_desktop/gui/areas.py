@@ -62,6 +62,24 @@ def _import(ctx: AppContext) -> QWidget:
     return ImportPage(ctx)
 
 
+def _meetings(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.meetings.area import meetings_area
+
+    return meetings_area(ctx)
+
+
+def _family_support(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.casework.area import family_support_area
+
+    return family_support_area(ctx)
+
+
+def _events(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.events.area import events_area
+
+    return events_area(ctx)
+
+
 def all_areas() -> list[Area]:
     return [
         Area("home", "Home", _home),
@@ -78,6 +96,19 @@ def all_areas() -> list[Area]:
             _school_contact,
             lambda actor: actor.can(Permission.VIEW_ALL_CLASSES),
         ),
+        Area(
+            "meetings",
+            "Meetings",
+            _meetings,
+            lambda actor: actor.can(Permission.MANAGE_MEETINGS),
+        ),
+        Area(
+            "family_support",
+            "Family support",
+            _family_support,
+            lambda actor: actor.can(Permission.MANAGE_VISITS),
+        ),
+        Area("events", "Events", _events, lambda actor: actor.can(Permission.MANAGE_MEETINGS)),
         Area("import", "Import", _import, lambda actor: actor.can(Permission.IMPORT_DATA)),
         Area(
             "admin",

@@ -56,6 +56,9 @@ class MainWindow(QMainWindow):
         from hsp_desktop.gui.contacts.shortcuts import install_contact_actions
 
         install_contact_actions(self, ctx)
+        from hsp_desktop.gui.casework.banner import install_visit_alert
+
+        install_visit_alert(self, ctx)
         self._build_status_bar()
         geometry = ctx.settings.geometry("main")
         if geometry is None or not self.restoreGeometry(geometry):

@@ -134,6 +134,8 @@ class MeetingForm:
     needs: tuple[InterpreterNeed, ...]
     review: ReviewRow | None
     today: dt.date
+    suggested_day: dt.date  # the first school day a week from today
+    suggested_review_day: dt.date  # a school day before the review is due, with full notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,9 +401,29 @@ class MeetingService:
             family = family_members(s, student_id)
             needs = tuple(interpreter_needs(s, student_id))
             staff = staff_options(s)
-        review = ReviewService(self.db, self.clock).student_review(actor, student_id)
+        reviews = ReviewService(self.db, self.clock)
+        review = reviews.student_review(actor, student_id)
+        today = self.today()
+        with self.db.read() as s:
+            calendar = SchoolCalendar.load(s)
+            notice = load_rules(s).notice_days
+        earliest = _first_school_day(calendar, today + dt.timedelta(days=notice))
+        review_day = earliest
+        if review is not None and review.review_by is not None:
+            wanted = calendar.last_school_day_on_or_before(review.review_by - dt.timedelta(days=7))
+            review_day = max(wanted, earliest)
         return MeetingForm(
-            student_id, name, class_name, family, staff, suggested, needs, review, self.today()
+            student_id,
+            name,
+            class_name,
+            family,
+            staff,
+            suggested,
+            needs,
+            review,
+            today,
+            _first_school_day(calendar, today + dt.timedelta(days=7)),
+            review_day,
         )
 
     def get(self, actor: Actor, meeting_id: int) -> MeetingView:
@@ -597,9 +619,7 @@ class MeetingService:
             gone["attendees"] = _attendee_summary(meeting.attendees)
             s.delete(meeting)
             s.flush()
-            audit.record(
-                s, actor, "delete", "meeting", meeting_id, f"{label} deleted", before=gone
-            )
+            audit.record(s, actor, "delete", "meeting", meeting_id, f"{label} deleted", before=gone)
 
     # -- internals --------------------------------------------------------------------------
     def _settle_bookings(
@@ -830,6 +850,14 @@ class MeetingService:
                 )
             )
         return rows
+
+
+def _first_school_day(calendar: SchoolCalendar, day: dt.date) -> dt.date:
+    for _ in range(70):
+        if calendar.is_school_day(day):
+            return day
+        day += dt.timedelta(days=1)
+    return day
 
 
 def _attendee(a: AttendeeDraft) -> MeetingAttendee:

@@ -1,0 +1,1 @@
+"""Events and workshops for families, and each family's engagement."""

@@ -1,0 +1,1 @@
+"""Meetings and annual reviews: the calendar, the SENCO dashboard, interpreter bookings."""
