@@ -218,6 +218,10 @@ class ImportPage(QWidget):
         self.table = table
         self.mapping = effective_mapping(table.headings, self.remembered_mapping())
         if not table.problems and missing_required(self.mapping):
+            self.summary.setText(
+                "Some columns this import needs were not recognised: choose them in the column "
+                "mapping."
+            )
             self.edit_mapping()
         else:
             self.dry_run()
