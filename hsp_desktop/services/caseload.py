@@ -31,7 +31,7 @@ from hsp_desktop.model import (
     rules,
 )
 from hsp_desktop.model.casework import CaseStatus, VisitStatus
-from hsp_desktop.model.contacts import ActionStatus, Outcome
+from hsp_desktop.model.contacts import ActionStatus, Channel, Outcome
 from hsp_desktop.model.enums import Restriction
 from hsp_desktop.model.meetings import MeetingStatus
 from hsp_desktop.services import audit
@@ -572,7 +572,10 @@ def _last_contacts(s: Session, student_ids: StudentIds) -> dict[int, tuple[dt.da
         select(
             Student.id,
             newest(
-                ContactRecord.id, ContactRecord.student_id, ContactRecord.outcome == Outcome.SPOKE
+                ContactRecord.id,
+                ContactRecord.student_id,
+                ContactRecord.outcome == Outcome.SPOKE,
+                ContactRecord.channel != Channel.LETTER,  # a letter is not a conversation
             ),
             newest(Meeting.day, Meeting.student_id, Meeting.status == MeetingStatus.HELD),
             newest(HomeVisit.leaves_at, HomeVisit.student_id, HomeVisit.status == VisitStatus.DONE),

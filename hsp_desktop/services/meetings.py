@@ -16,13 +16,27 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hsp_desktop.documents import (
+    LetterJob,
+    MergeContext,
+    Variant,
+    load_templates,
+    render_batch,
+    translation_status,
+)
+from hsp_desktop.documents import Recipient as LetterRecipient
+from hsp_desktop.documents import School as LetterSchool
+from hsp_desktop.documents import Student as LetterStudent
 from hsp_desktop.errors import KnownError, ValidationError
 from hsp_desktop.i18n import languages
 from hsp_desktop.model import (
     Carer,
+    ContactCarer,
+    ContactRecord,
     InterpreterBooking,
     Meeting,
     MeetingAttendee,
+    School,
     SchoolClass,
     StaffMember,
     Student,
@@ -30,6 +44,7 @@ from hsp_desktop.model import (
     rules,
 )
 from hsp_desktop.model.casework import BookingStatus
+from hsp_desktop.model.contacts import Channel, Direction, Outcome, Purpose, Tone
 from hsp_desktop.model.enums import Restriction
 from hsp_desktop.model.meetings import AttendeeKind, MeetingStatus, MeetingType, Place
 from hsp_desktop.services import audit
@@ -621,6 +636,44 @@ class MeetingService:
             s.flush()
             audit.record(s, actor, "delete", "meeting", meeting_id, f"{label} deleted", before=gone)
 
+    # -- invitations ------------------------------------------------------------------------
+    def send_invitations(self, actor: Actor, meeting_id: int, read_version: int) -> Invitations:
+        """Print the invitation letters (one per household, in its language) and log each on the
+        contact log; an annual review's invitations are ticked off as sent today."""
+        actor.require(Permission.MANAGE_MEETINGS)
+        today = self.today()
+        with self.db.read() as s:
+            meeting = get_or_fail(s, Meeting, meeting_id, "meeting")
+            check_version(meeting, read_version, "meeting")
+            if meeting.status is not MeetingStatus.PLANNED:
+                raise KnownError("Invitations are sent for a planned meeting.")
+            if meeting.day < today:
+                raise KnownError("This meeting's date has passed.")
+            letters = invitation_letters(s, meeting, today)
+        pdf = render_batch([letter.job for letter in letters])
+        with self.db.transaction() as s:
+            meeting = get_or_fail(s, Meeting, meeting_id, "meeting")
+            check_version(meeting, read_version, "meeting")
+            contact_ids = record_invitation_letters(
+                s, actor, meeting, [c.copy for c in letters], self.clock()
+            )
+            if meeting.kind.is_statutory_review and meeting.invitations_sent_on is None:
+                before = snapshot(meeting)
+                meeting.invitations_sent_on = today
+                s.flush()
+                audit.record(
+                    s,
+                    actor,
+                    "update",
+                    "meeting",
+                    meeting.id,
+                    "Review invitations sent",
+                    before=before,
+                    after=snapshot(meeting),
+                )
+            view = self._view(s, meeting)
+        return Invitations(pdf, tuple(c.copy for c in letters), tuple(contact_ids), view)
+
     # -- internals --------------------------------------------------------------------------
     def _settle_bookings(
         self,
@@ -913,3 +966,203 @@ def _check_paper_date(
         raise ValidationError(label, "cannot be before the meeting")
     if column != "report_sent_on" and value > meeting_day:
         raise ValidationError(label, "cannot be after the meeting")
+
+
+# -- invitations ---------------------------------------------------------------------------------
+
+# The contact log has no outcome for a letter that went out; the invitation is logged as having
+# reached the family, on the letter channel (which never counts as a termly conversation).
+LETTER_OUTCOME = Outcome.SPOKE
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationCopy:
+    addressed_to: str
+    address: str
+    language: str  # DfE code the letter is printed in
+    bilingual: bool
+    interpreter_booked: bool
+    carer_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Invitations:
+    pdf: bytes
+    copies: tuple[InvitationCopy, ...]
+    contact_ids: tuple[int, ...]
+    meeting: MeetingView
+
+
+@dataclass(frozen=True, slots=True)
+class _Letter:
+    copy: InvitationCopy
+    job: LetterJob
+
+
+def _salutation(carers: Sequence[Carer]) -> str:
+    names = [c for c in carers if c.last_name]
+    if not names:
+        return "Parent or carer"
+    if len(names) == 2 and names[0].last_name == names[1].last_name:
+        titles = " and ".join(c.title for c in names if c.title)
+        return f"{titles} {names[0].last_name}".strip()
+    return " and ".join(f"{c.title} {c.last_name}".strip() for c in names)
+
+
+def _where(meeting: Meeting, school_name: str) -> str:
+    if meeting.place is Place.SCHOOL:
+        room = f"the {meeting.place_detail.lower()}" if meeting.place_detail else "a meeting room"
+        return f"{room} at {school_name}"
+    if meeting.place is Place.HOME:
+        return "your home"
+    return f"an online meeting ({meeting.place_detail})" if meeting.place_detail else "online"
+
+
+def invitation_letters(s: Session, meeting: Meeting, today: dt.date) -> list[_Letter]:
+    """One letter per household of the invited carers the school may write to, in the
+    language they read (bilingual while the translation is a draft)."""
+    templates = load_templates()
+    template = templates[
+        "annual_review_invitation" if meeting.kind.is_statutory_review else "meeting_invitation"
+    ]
+    student = s.get(Student, meeting.student_id)
+    assert student is not None
+    school = s.scalar(select(School).limit(1))
+    links = {
+        link.carer_id: link
+        for link in s.scalars(select(StudentCarer).where(StudentCarer.student_id == student.id))
+    }
+    eligible = {
+        cid
+        for cid, link in links.items()
+        if link.parental_responsibility
+        and link.receives_correspondence
+        and link.restriction is Restriction.NONE
+    }
+    chosen = [a.carer_id for a in meeting.attendees if a.kind is AttendeeKind.CARER]
+    invited = [
+        a.carer_id
+        for a in meeting.attendees
+        if a.kind is AttendeeKind.CARER and a.invited and a.carer_id in eligible
+    ]
+    carer_ids = invited if chosen else sorted(eligible)
+    if not carer_ids:
+        raise KnownError(
+            "Nobody in the family can be written to for this meeting: choose the parents or "
+            "carers who are invited (the school does not write to carers without parental "
+            "responsibility, who do not receive letters, or who are restricted)."
+        )
+    booked = {
+        b.carer_id
+        for b in s.scalars(
+            select(InterpreterBooking).where(
+                InterpreterBooking.meeting_id == meeting.id,
+                InterpreterBooking.status != BookingStatus.CANCELLED,
+            )
+        )
+    }
+    households: dict[object, list[Carer]] = {}
+    for carer in s.scalars(select(Carer).where(Carer.id.in_(carer_ids)).order_by(Carer.id)):
+        households.setdefault(carer.household_id or f"carer-{carer.id}", []).append(carer)
+    staff = ", ".join(a.name for a in meeting.attendees if a.kind is AttendeeKind.STAFF)
+    letter_student = LetterStudent(
+        student.first_name,
+        student.last_name,
+        student.preferred_first_name,
+        _class_name(s, student),
+        student.upn,
+        student.date_of_birth,
+    )
+    letter_school = LetterSchool(
+        school.name if school else "",
+        tuple(school.address.splitlines()) + ((school.postcode,) if school.postcode else ())
+        if school
+        else (),
+        rules.display_phone(school.phone) if school else "",
+        school.email if school else "",
+        school.head_teacher if school else "",
+    )
+    letters = []
+    for carers in households.values():
+        household = carers[0].household
+        language = carers[0].written_language or "ENG"
+        status = translation_status(template.id, language, template.texts())
+        bilingual = language != "ENG" and status == "draft"
+        if language != "ENG" and status == "missing":
+            language = "ENG"
+        interpreter = any(c.id in booked or None in booked for c in carers if c.needs_interpreter)
+        extra: dict[str, object] = {
+            "meeting_date": meeting.day,
+            "meeting_time": meeting.start_time or dt.time(9, 0),
+            "place": _where(meeting, letter_school.name),
+            "interpreter_booked": interpreter,
+            "reply_by": max(today, meeting.day - dt.timedelta(days=7)),
+            "purpose": meeting.purpose or meeting.kind.label.lower(),
+            "staff": staff or "staff who know your child",
+        }
+        recipient = LetterRecipient(
+            _salutation(carers),
+            tuple(c.full_name for c in carers),
+            tuple(household.address_lines) if household else (),
+        )
+        context = MergeContext(
+            school=letter_school,
+            student=letter_student,
+            recipient=recipient,
+            letter_date=today,
+            students=(letter_student,),
+            extra=extra,
+        )
+        variant = Variant(bilingual=bilingual, large_print=any(c.large_print for c in carers))
+        letters.append(
+            _Letter(
+                InvitationCopy(
+                    recipient.salutation,
+                    ", ".join(recipient.address_lines),
+                    language,
+                    bilingual,
+                    interpreter,
+                    tuple(c.id for c in carers),
+                ),
+                LetterJob(template, context, language, variant),
+            )
+        )
+    return letters
+
+
+def record_invitation_letters(
+    s: Session,
+    actor: Actor,
+    meeting: Meeting,
+    copies: Sequence[InvitationCopy],
+    when: dt.datetime,
+) -> list[int]:
+    """Log each invitation letter on the student's contact log (channel "letter"), with the
+    carers it was addressed to. Part of the caller's transaction."""
+    ids = []
+    for copy in copies:
+        contact = ContactRecord(
+            student_id=meeting.student_id,
+            staff_id=actor.staff_member_id,
+            at=when,
+            channel=Channel.LETTER,
+            direction=Direction.TO_HOME,
+            purpose=Purpose.OTHER,
+            tone=Tone.NEUTRAL,
+            outcome=LETTER_OUTCOME,
+            summary=(
+                f"Invitation to the {meeting.kind.label.lower()} on {meeting.day:%d/%m/%Y} "
+                f"sent to {copy.addressed_to}"
+                + (f" in {copy.language}" if copy.language != "ENG" else "")
+                + (" (bilingual)" if copy.bilingual else "")
+                + (", saying an interpreter is booked" if copy.interpreter_booked else "")
+                + "."
+            ),
+            created_by=actor.user_id,
+        )
+        contact.carers = [ContactCarer(carer_id=cid) for cid in copy.carer_ids]
+        s.add(contact)
+        s.flush()
+        audit.record(s, actor, "create", "contact_record", contact.id, "Meeting invitation letter")
+        ids.append(contact.id)
+    return ids

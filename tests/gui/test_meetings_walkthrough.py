@@ -5,17 +5,20 @@ dashboard shows the interpreter unconfirmed until the office confirms it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from hsp_desktop.gui.common.conflict import ConflictChoice, ConflictDialog
 from hsp_desktop.gui.common.unsaved import UnsavedChangesPrompt, UnsavedChoice
 from hsp_desktop.gui.main_window import MainWindow
 from hsp_desktop.gui.meetings.area import MeetingsArea
 from hsp_desktop.gui.meetings.booking import BookingDialog
-from hsp_desktop.gui.meetings.common import BookingDecision, Confirm, Notice
+from hsp_desktop.gui.meetings.common import BookingDecision, Confirm, Notice, SavePath
 from hsp_desktop.gui.meetings.dialog import MeetingDialog
 from hsp_desktop.services.container import Services
 from hsp_desktop.services.interpreters import BookingStatus, ProviderKind
@@ -238,3 +241,76 @@ def test_the_calendar_lists_upcoming_meetings_and_marks_interpreters(
     assert "bookings" in totals and "£" in totals
     QAbstractItemModelTester(area.interpreters.lines.model)
     assert area.interpreters.bookings.view.model().rowCount() > 0
+
+
+def test_invitations_are_printed_off_the_ui_thread_and_logged(
+    qtbot: QtBot,
+    gui_services: Services,
+    main_window: Callable[[str], MainWindow],
+    answers: list[str],
+    no_blocking_messages: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    window = main_window("senco")
+    area = window.show_area("meetings")
+    assert isinstance(area, MeetingsArea)
+    row = next(r for r in area.reviews.papers.rows() if r.what == "Invitations sent")
+    area.reviews.papers.select_key((row.meeting_id, row.what))
+    area.reviews.findChild(QPushButton, "papersLateAction").click()
+    dialog = area.reviews.launcher.dialog
+    assert isinstance(dialog, MeetingDialog) and dialog.invite_button is not None
+    target = tmp_path / "invitations.pdf"
+    monkeypatch.setattr(SavePath, "ask", classmethod(lambda _c, _p, _t, _s: str(target)))
+    with qtbot.waitSignal(dialog.invitations_sent, timeout=20_000):
+        dialog.invite_button.click()
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "Logged on the contact log" in no_blocking_messages[-1]
+    senco = sign_in(gui_services, "senco")
+    meeting = gui_services.meetings.get(senco, row.meeting_id)
+    assert meeting.invitations_sent_on == gui_services.meetings.today()
+    assert dialog.papers["invitations_sent_on"][0].value() == meeting.invitations_sent_on
+    qtbot.waitUntil(
+        lambda: all(
+            not (p.meeting_id == row.meeting_id and p.what == "Invitations sent")
+            for p in area.reviews.papers.rows()
+        )
+    )
+
+
+def test_an_edit_made_on_another_computer_raises_the_conflict_dialog(
+    qtbot: QtBot,
+    gui_services: Services,
+    main_window: Callable[[str], MainWindow],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window = main_window("office")
+    area = window.show_area("meetings")
+    assert isinstance(area, MeetingsArea)
+    area.calendar.range.setCurrentIndex(2)
+    row = area.calendar.table.rows()[0]
+    area.calendar.table.select_key(row.id)
+    area.calendar.open_selected()
+    dialog = area.calendar.launcher.dialog
+    assert isinstance(dialog, MeetingDialog)
+    # Someone else moves the meeting online while this form is open.
+    other = sign_in(gui_services, "senco")
+    theirs = gui_services.meetings.get(other, row.id)
+    gui_services.meetings.update(
+        other, theirs.id, theirs.version, replace(theirs.as_draft(), place_detail="Video call")
+    )
+    dialog.purpose.setText("Transport arrangements")
+    seen: list[list[str]] = []
+
+    def choose(_cls: object, _parent: object, conflict: object, mine: dict, **kw: object) -> object:
+        table = ConflictDialog(conflict, mine, base=kw.get("base"), labels=kw.get("labels"))  # type: ignore[arg-type]
+        seen.append(table.rows)
+        return ConflictChoice.REAPPLY
+
+    monkeypatch.setattr(ConflictDialog, "ask", classmethod(choose))
+    with qtbot.waitSignal(dialog.saved):
+        dialog.save_button.click()
+    assert seen and "purpose" in seen[0] and "place_detail" in seen[0]
+    saved = gui_services.meetings.get(other, row.id)
+    assert saved.purpose == "Transport arrangements"  # mine, re-applied
+    assert saved.place_detail == "Video call"  # theirs, kept

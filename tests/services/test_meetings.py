@@ -4,12 +4,14 @@ happens to interpreter bookings when a meeting moves, is cancelled or deleted.""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from hsp_desktop.errors import ConflictError, PermissionDenied, ValidationError
-from hsp_desktop.model import AuditEntry, InterpreterBooking
+from hsp_desktop.model import AuditEntry, ContactRecord, InterpreterBooking
+from hsp_desktop.model.contacts import Channel
 from hsp_desktop.services.actor import Actor
 from hsp_desktop.services.caseload import ActionDraft
 from hsp_desktop.services.interpreters import BookingStatus
@@ -24,6 +26,7 @@ from hsp_desktop.services.meetings import (
     ReviewNeedsConfirmation,
 )
 from hsp_desktop.store import Database
+from tests.documents.conftest import pdf_text
 from tests.services.casework_world import World, build_world
 
 
@@ -303,3 +306,60 @@ def test_a_teacher_sees_only_the_meetings_of_their_classes(world: World) -> None
     assert len(world.meetings.upcoming(world.teacher)) == 1
     stranger = Actor(None, "supply", "Supply teacher", world.teacher.role, world.staff["ta"])
     assert world.meetings.upcoming(stranger) == []
+
+
+def test_invitations_go_one_per_household_in_the_familys_language_and_are_logged(
+    world: World, tmp_path: Path
+) -> None:
+    review = world.meetings.create(
+        world.senco,
+        draft(
+            world,
+            student_id=world.students["ali"],
+            kind=MeetingType.ANNUAL_REVIEW,
+            day=dt.date(2025, 12, 8),
+            start_time=dt.time(13, 30),
+            place_detail="Meeting room",
+            attendees=(
+                AttendeeDraft(AttendeeKind.STAFF, staff_member_id=world.staff["senco"]),
+                AttendeeDraft(AttendeeKind.CARER, carer_id=world.carers["ayesha"]),
+            ),
+        ),
+        confirmed=True,
+    )
+    (proposal,) = world.interpreters.propose(world.senco, meeting_id=review.id)
+    world.interpreters.request(world.office, proposal)
+    sent = world.meetings.send_invitations(world.senco, review.id, review.version)
+    (copy,) = sent.copies  # the father has a court order: no letter to him
+    assert copy.addressed_to == "Mrs Khan" and copy.carer_ids == (world.carers["ayesha"],)
+    assert copy.language == "URD" and copy.interpreter_booked
+    text = pdf_text(sent.pdf, tmp_path)
+    assert "08/12/2025" in text or "2025" in text
+    assert "Ali" in text
+    assert sent.meeting.invitations_sent_on == dt.date(2025, 11, 20)
+    assert sent.meeting.steps[0].state.value == "done"
+    with world.db.read() as s:
+        (logged,) = s.scalars(select(ContactRecord)).all()
+        assert logged.channel is Channel.LETTER and logged.student_id == world.students["ali"]
+        assert "Invitation to the annual review (ehcp) on 08/12/2025" in logged.summary
+        assert [c.carer_id for c in logged.carers] == [world.carers["ayesha"]]
+    with pytest.raises(ConflictError):
+        world.meetings.send_invitations(world.senco, review.id, review.version)
+
+
+def test_an_english_family_gets_an_english_meeting_invitation(world: World, tmp_path: Path) -> None:
+    meeting = world.meetings.create(
+        world.teacher,
+        draft(
+            world,
+            student_id=world.students["tom"],
+            attendees=(AttendeeDraft(AttendeeKind.CARER, carer_id=world.carers["karen"]),),
+        ),
+    )
+    sent = world.meetings.send_invitations(world.teacher, meeting.id, meeting.version)
+    (copy,) = sent.copies
+    assert (copy.language, copy.bilingual, copy.interpreter_booked) == ("ENG", False, False)
+    text = pdf_text(sent.pdf, tmp_path)
+    assert "Dear Mrs Smith" in text and "Settling into Year 10" in text
+    assert "If you would like an interpreter" in text
+    assert sent.meeting.invitations_sent_on is None  # only reviews track it

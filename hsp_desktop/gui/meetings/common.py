@@ -146,3 +146,13 @@ class Notice:
         box = QMessageBox(QMessageBox.Icon.Information, title, text, parent=parent)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+
+class SavePath:
+    @classmethod
+    def ask(cls, parent: QWidget | None, title: str, suggested: str) -> str | None:
+        """Where to save a PDF, or None when cancelled (tests replace this classmethod)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _filter = QFileDialog.getSaveFileName(parent, title, suggested, "PDF (*.pdf)")
+        return path or None

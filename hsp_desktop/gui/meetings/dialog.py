@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -35,17 +36,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hsp_desktop import errors
+from hsp_desktop import errors, paths
 from hsp_desktop.gui.common.conflict import handle_conflict
 from hsp_desktop.gui.common.context import AppContext
 from hsp_desktop.gui.common.date_edit import DateEdit
 from hsp_desktop.gui.common.errors import show_error
+from hsp_desktop.gui.common.operations import Operation
 from hsp_desktop.gui.common.unsaved import UnsavedChangesPrompt, UnsavedChoice
 from hsp_desktop.gui.meetings.booking import BookingDialog
 from hsp_desktop.gui.meetings.common import (
     BookingDecision,
     Confirm,
     Notice,
+    SavePath,
     day_text,
     from_qdate,
     from_qtime,
@@ -59,6 +62,7 @@ from hsp_desktop.services.meetings import (
     AttendeeDraft,
     AttendeeKind,
     BookingsNeedDecision,
+    Invitations,
     MeetingDraft,
     MeetingForm,
     MeetingStatus,
@@ -106,6 +110,7 @@ class MeetingDialog(QDialog):
     the interpreter bookings the program proposes for it."""
 
     saved = Signal(object)
+    invitations_sent = Signal(object)
 
     def __init__(
         self,
@@ -161,6 +166,21 @@ class MeetingDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.cancel_meeting_button: QPushButton | None = None
         self.delete_button: QPushButton | None = None
+        self.invite_button: QPushButton | None = None
+        self.operation: Operation | None = None
+        if (
+            existing is not None
+            and existing.status is MeetingStatus.PLANNED
+            and ctx.actor.can(Permission.MANAGE_MEETINGS)
+        ):
+            self.invite_button = self.buttons.addButton(
+                "Send &invitations…", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            self.invite_button.setToolTip(
+                "Print the invitation letters, one per household in its language, and log "
+                "them on the contact log"
+            )
+            self.invite_button.clicked.connect(self.send_invitations)
         if existing is not None and ctx.actor.can(Permission.MANAGE_MEETINGS):
             self.cancel_meeting_button = self.buttons.addButton(
                 "Ca&ncel meeting…", QDialogButtonBox.ButtonRole.DestructiveRole
@@ -739,6 +759,72 @@ class MeetingDialog(QDialog):
         self.action_text.clear()
         self.ctx.hub.changed.emit("actions")
         self._reload_view()
+
+    def send_invitations(self) -> None:
+        """Render the letters off the UI thread, then ask where to save them."""
+        if self.view is None or self.operation is not None:
+            return
+        if self.is_dirty() and not self.save_quietly():
+            return
+        view = self.view
+        services, actor = self.ctx.services.meetings, self.ctx.actor
+        self.operation = Operation(
+            lambda _progress, _cancelled: services.send_invitations(actor, view.id, view.version),
+            self,
+        )
+        self.operation.succeeded.connect(self._invitations_ready)
+        self.operation.failed.connect(lambda exc: show_error(self, exc))
+        self.operation.finished.connect(self._invitations_done)
+        if self.invite_button is not None:
+            self.invite_button.setEnabled(False)
+            self.invite_button.setText("Printing…")
+        self.operation.start()
+
+    def _invitations_done(self) -> None:
+        self.operation = None
+        if self.invite_button is not None:
+            self.invite_button.setEnabled(True)
+            self.invite_button.setText("Send &invitations…")
+
+    def _invitations_ready(self, sent: Invitations) -> None:
+        self.view = sent.meeting
+        self._fill(sent.meeting.as_draft())
+        self.base = self._current_fields()
+        self.ctx.hub.changed.emit("meetings")
+        self.ctx.hub.changed.emit("contacts")
+        who = self.form.student_name.replace(" ", "-").lower()
+        name = f"invitation-{who}-{sent.meeting.day:%Y%m%d}.pdf"
+        path = SavePath.ask(self, "Save the invitation letters", str(paths.data_dir() / name))
+        if path:
+            Path(path).write_bytes(sent.pdf)
+        copies = "; ".join(
+            f"{c.addressed_to} ({c.language}{', bilingual' if c.bilingual else ''})"
+            for c in sent.copies
+        )
+        Notice.show(
+            self,
+            "Invitations",
+            f"{len(sent.copies)} letters: {copies}. Logged on the contact log"
+            + (f"; saved to {path}." if path else "; not saved."),
+        )
+        self.invitations_sent.emit(sent)
+
+    def save_quietly(self) -> bool:
+        """Save the form without closing it (before printing from it)."""
+        assert self.view is not None
+        try:
+            self.view = self.ctx.services.meetings.update(
+                self.ctx.actor,
+                self.view.id,
+                self.view.version,
+                self.current_draft(),
+                confirmed=True,
+            )
+        except errors.KnownError as exc:
+            show_error(self, exc)
+            return False
+        self.base = self._current_fields()
+        return True
 
     def cancel_meeting(self) -> None:
         self._remove("cancel")
