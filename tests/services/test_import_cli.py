@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from hsp_desktop.store import Database
+from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "imports"
-
-
-def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HSP_DESKTOP_HOME": str(home)}
-    env.pop("DISPLAY", None)
-    return subprocess.run(
-        [sys.executable, "-m", "hsp_desktop", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        cwd=ROOT,
-    )
 
 
 def students(path: Path) -> int:
