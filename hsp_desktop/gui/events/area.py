@@ -295,6 +295,7 @@ class EventsPage(QWidget):
         right_layout.addLayout(line)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 640])
         tabs = QTabWidget()
         tabs.addTab(splitter, "&Events")
         tabs.addTab(self._engagement_tab(), "Family en&gagement")

@@ -114,6 +114,7 @@ class RowsTable(Generic[R]):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setWordWrap(False)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
@@ -136,7 +137,7 @@ class RowsTable(Generic[R]):
             self.view.selectRow(row)
 
     def rows(self) -> list[R]:
-        return list(self.proxy.visible_rows())
+        return [self.proxy.row_at(row) for row in range(self.proxy.rowCount())]
 
 
 class Notice:

@@ -98,10 +98,10 @@ GAP_COLUMNS: list[LazyColumn[InterpreterGap]] = [
         "day", "Meeting on", lambda g: day_text(g.meeting_day), sort_key=lambda g: g.meeting_day
     ),
     LazyColumn("student", "Student", lambda g: g.student_name),
-    LazyColumn("kind", "Meeting", lambda g: g.meeting_kind.label),
     LazyColumn("carer", "For", lambda g: g.carer_name),
     LazyColumn("language", "Language", lambda g: language_name(g.language, g.dialect)),
     LazyColumn("status", "Booking", lambda g: g.status_label, alert=lambda g: True),
+    LazyColumn("kind", "Meeting", lambda g: g.meeting_kind.label),
 ]
 
 
