@@ -14,12 +14,14 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from hsp_desktop.gui.common.conflict import ConflictChoice, ConflictDialog
+from hsp_desktop.gui.common.context import AppContext
 from hsp_desktop.gui.common.unsaved import UnsavedChangesPrompt, UnsavedChoice
 from hsp_desktop.gui.main_window import MainWindow
 from hsp_desktop.gui.meetings.area import MeetingsArea
 from hsp_desktop.gui.meetings.booking import BookingDialog
 from hsp_desktop.gui.meetings.common import BookingDecision, Confirm, Notice, SavePath
 from hsp_desktop.gui.meetings.dialog import MeetingDialog
+from hsp_desktop.gui.meetings.student_tab import StudentMeetingsTab, meetings_tab
 from hsp_desktop.services.container import Services
 from hsp_desktop.services.interpreters import BookingStatus, ProviderKind
 from hsp_desktop.services.meetings import MeetingStatus, MeetingType
@@ -314,3 +316,24 @@ def test_an_edit_made_on_another_computer_raises_the_conflict_dialog(
     saved = gui_services.meetings.get(other, row.id)
     assert saved.purpose == "Transport arrangements"  # mine, re-applied
     assert saved.place_detail == "Video call"  # theirs, kept
+
+
+def test_the_student_files_meetings_section(
+    qtbot: QtBot, gui_services: Services, make_context: Callable[[str], AppContext]
+) -> None:
+    ctx = make_context("senco")
+    board = gui_services.reviews.dashboard(ctx.actor)
+    row = board.overdue[0]
+    tab = meetings_tab(ctx, row.student_id)
+    assert isinstance(tab, StudentMeetingsTab)
+    qtbot.addWidget(tab)
+    QAbstractItemModelTester(tab.table.model)
+    QAbstractItemModelTester(tab.table.proxy)
+    assert "Overdue" in tab.review.text()
+    days = [r.day for r in tab.table.rows()]
+    assert days == sorted(days, reverse=True)  # newest first
+    tab.plan_review()
+    dialog = tab.launcher.dialog
+    assert isinstance(dialog, MeetingDialog)
+    assert MeetingType(dialog.kind.currentData()) is MeetingType.ANNUAL_REVIEW
+    dialog.done(0)

@@ -3,6 +3,7 @@ student, and interpreter bookings for calls."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from hsp_desktop import errors
@@ -50,7 +51,7 @@ class StudentMeetingsTab(QWidget):
         self.table: RowsTable[MeetingRow] = RowsTable(
             COLUMNS, key=lambda r: r.id, name="studentMeetings", stretch=4, parent=self
         )
-        self.table.view.sortByColumn(0, self.table.view.horizontalHeader().sortIndicatorOrder())
+        self.table.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         self.table.view.doubleClicked.connect(lambda _i: self.open_selected())
         layout.addWidget(self.table.view, 1)
         buttons = QHBoxLayout()
@@ -58,9 +59,7 @@ class StudentMeetingsTab(QWidget):
         self.plan_button = QPushButton("&Plan a meeting…")
         self.plan_button.clicked.connect(lambda: self.launcher.plan(self.student_id))
         self.review_button = QPushButton("Plan the annual &review…")
-        self.review_button.clicked.connect(
-            lambda: self.launcher.plan(self.student_id, MeetingType.ANNUAL_REVIEW)
-        )
+        self.review_button.clicked.connect(self.plan_review)
         self.open_button = QPushButton("&Open…")
         self.open_button.clicked.connect(self.open_selected)
         self.call_button = QPushButton("Interpreter for a &call…")
@@ -115,6 +114,14 @@ class StudentMeetingsTab(QWidget):
             self.needs.show()
         else:
             self.needs.hide()
+
+    def plan_review(self) -> None:
+        """Open the review already planned, or plan one."""
+        review = self.ctx.services.reviews.student_review(self.ctx.actor, self.student_id)
+        if review and review.planned and review.planned.status is MeetingStatus.PLANNED:
+            self.launcher.open(review.planned.meeting_id)
+        else:
+            self.launcher.plan(self.student_id, MeetingType.ANNUAL_REVIEW)
 
     def open_selected(self) -> None:
         row = self.table.selected()
