@@ -138,7 +138,20 @@ TWO_WAY_CHANNELS: tuple[Channel, ...] = (
 class ContactRecord(Versioned, Base):
     __tablename__ = "contact_record"
     __table_args__ = (
-        Index("ix_contact_record_student_at", "student_id", "at"),
+        # Covering: the termly dashboards read a student's contacts of one term (outcome,
+        # channel, tone, who, and the id to find the carers) from the index alone, never
+        # touching the rows with their summaries. ``id`` is spelled out for PostgreSQL's
+        # index-only scans; SQLite keeps the row id in every index anyway.
+        Index(
+            "ix_contact_record_student_at_covering",
+            "student_id",
+            "at",
+            "outcome",
+            "channel",
+            "tone",
+            "staff_id",
+            "id",
+        ),
         Index("ix_contact_record_at", "at"),
     )
 

@@ -5,7 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hsp_desktop.model.base import Base, Versioned, utcnow
@@ -66,11 +78,23 @@ class StructuredField(StrEnum):
         }[self.value]
 
 
+# A school page that records an achievement (positive news for the termly dashboards). The
+# partial index below holds only these pages; a query finds it through ``achievement_page()``.
+_ACHIEVEMENT_PAGE = f"author = '{Author.SCHOOL.value}' AND achievements <> ''"
+
+
 class HomeBookEntry(Versioned, Base):
     __tablename__ = "homebook_entry"
     __table_args__ = (
         UniqueConstraint("student_id", "day", "author"),
         Index("ix_homebook_entry_day", "day"),
+        Index(
+            "ix_homebook_entry_achievement",
+            "student_id",
+            "day",
+            sqlite_where=text(_ACHIEVEMENT_PAGE),
+            postgresql_where=text(_ACHIEVEMENT_PAGE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -98,6 +122,19 @@ class HomeBookEntry(Versioned, Base):
     needs_reply: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[int | None] = mapped_column(nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+def achievement_page() -> ColumnElement[bool]:
+    """The partial index's condition, as a query must state it to be answered from the index.
+
+    The constants are written into the SQL rather than bound: a planner matches a partial
+    index only against values it can see (PostgreSQL's generic plans cannot use the index,
+    and SQLite prepares the statement again whenever a value is bound).
+    """
+    return and_(
+        HomeBookEntry.author == literal_column(f"'{Author.SCHOOL.value}'"),
+        HomeBookEntry.achievements != literal_column("''"),
+    )
 
 
 class HomeBookFields(Versioned, Base):

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
-from sqlalchemy import case, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, case, distinct, func, or_, select
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from hsp_desktop.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from hsp_desktop.model import (
@@ -38,7 +41,7 @@ from hsp_desktop.model import (
 )
 from hsp_desktop.model.contacts import TWO_WAY_CHANNELS, Channel, Outcome, Tone
 from hsp_desktop.model.enums import Restriction, StudentStatus
-from hsp_desktop.model.homebook import Author
+from hsp_desktop.model.homebook import achievement_page
 from hsp_desktop.services import audit
 from hsp_desktop.services.actor import Actor, Permission
 from hsp_desktop.services.contacts import Clock, language_name, utc_now
@@ -158,21 +161,25 @@ class Tally:
     def ratio(self) -> str:
         return f"{self.positive}:{self.concern}"
 
-    def add(self, row: StudentStatusRow) -> Tally:
-        counts = {s: 0 for s in FamilyState}
-        overdue = 0
-        for f in row.families:
-            counts[f.state] += 1
-            overdue += f.overdue
-        return Tally(
-            self.owed + row.owed,
-            self.contacted + counts[FamilyState.CONTACTED],
-            self.attempted + counts[FamilyState.ATTEMPTED],
-            self.not_yet + counts[FamilyState.NOT_YET],
-            self.restricted + counts[FamilyState.RESTRICTED],
-            self.overdue + overdue,
-            self.positive + row.positive,
-            self.concern + row.concern,
+    @classmethod
+    def of(cls, rows: Iterable[StudentStatusRow]) -> Tally:
+        counts = dict.fromkeys(FamilyState, 0)
+        overdue = positive = concern = 0
+        for row in rows:
+            positive += row.positive
+            concern += row.concern
+            for f in row.families:
+                counts[f.state] += 1
+                overdue += f.overdue
+        return cls(
+            sum(counts.values()) - counts[FamilyState.RESTRICTED],
+            counts[FamilyState.CONTACTED],
+            counts[FamilyState.ATTEMPTED],
+            counts[FamilyState.NOT_YET],
+            counts[FamilyState.RESTRICTED],
+            overdue,
+            positive,
+            concern,
         )
 
 
@@ -356,10 +363,7 @@ class ObligationService:
             position = term_position(s, day)
             rule = rule_of(s)
             rows = compute(s, position, rule, class_id)
-        tally = Tally()
-        for row in rows:
-            tally = tally.add(row)
-        return ClassDashboard(choice, position, rule, tuple(rows), tally)
+        return ClassDashboard(choice, position, rule, tuple(rows), Tally.of(rows))
 
     def school_dashboard(self, actor: Actor, day: dt.date | None = None) -> SchoolDashboard:
         actor.require(Permission.VIEW_ALL_CLASSES)
@@ -379,20 +383,15 @@ class ObligationService:
         by_class: dict[int | None, list[StudentStatusRow]] = defaultdict(list)
         for row in rows:
             by_class[row.class_id].append(row)
-        summaries = []
-        total = Tally()
-        overdue: list[tuple[str, str, FamilyStatus]] = []
         if None in by_class:
             order.append((None, NO_CLASS, ""))
+        summaries = []
+        overdue: list[tuple[str, str, FamilyStatus]] = []
         for cid, name, teacher in order:
-            tally = Tally()
-            for row in by_class.get(cid, []):
-                tally = tally.add(row)
-                overdue.extend((name, row.name, f) for f in row.families if f.overdue)
-            summaries.append(ClassSummary(cid, name, teacher, len(by_class.get(cid, [])), tally))
-        for row in rows:
-            total = total.add(row)
-        return SchoolDashboard(position, rule, tuple(summaries), total, tuple(overdue))
+            members = by_class.get(cid, [])
+            overdue.extend((name, r.name, f) for r in members for f in r.families if f.overdue)
+            summaries.append(ClassSummary(cid, name, teacher, len(members), Tally.of(members)))
+        return SchoolDashboard(position, rule, tuple(summaries), Tally.of(rows), tuple(overdue))
 
     def summary_pdf(self, actor: Actor, day: dt.date | None = None) -> bytes:
         """The printable whole-school summary for senior leaders."""
@@ -446,29 +445,114 @@ class ObligationService:
 
 
 # -- the computation --------------------------------------------------------------------------
+#
+# Three queries per dashboard, each answered from indexes over this term only, whatever the
+# length of the school's history: the students with their positive and concern news, the
+# carers grouped into families, and the contacts counted per student and family in SQL.
+# The statements are built once (one set for a class, one for the school) and take the term,
+# the day and the rule's channels as parameters: building them costs more than running them
+# on a class.
 
-
-def _in_scope(day: dt.date, term_end: dt.date) -> list[ColumnElement[bool]]:
-    """Students the rule applies to: on roll, admitted by the end of term, not yet left."""
-    return [
-        Student.status == StudentStatus.ON_ROLL,
-        or_(Student.leaving_date.is_(None), Student.leaving_date > day),
-        or_(Student.admission_date.is_(None), Student.admission_date <= term_end),
-    ]
+# Outcomes that reached nobody: they carry no news, good or bad.
+_UNREACHED = (Outcome.NO_ANSWER, Outcome.WRONG_NUMBER)
 
 
 def compute(
     s: Session, position: TermPosition, rule: RuleView, class_id: int | None
 ) -> list[StudentStatusRow]:
     term = position.term
-    day = position.day
     start, end = local_bounds(term.start_date, term.end_date)
-    scope = _in_scope(day, term.end_date)
-    if class_id is not None:
-        scope.append(Student.class_id == class_id)
+    params = {
+        "day": position.day,
+        "term_end": term.end_date,
+        "start": start,
+        "end": end,
+        "first_day": term.start_date,
+        "last_day": min(term.end_date, position.day),
+        "channels": list(rule.counting_channels),
+        "class_id": class_id,
+    }
+    queries = _queries(one_class=class_id is not None)
+    students = s.execute(queries.students, params).all()
+    if not students:
+        return []
+    links = s.execute(queries.links, params).all()
+    contacts = s.execute(queries.contacts, params).all()
+    held_by = {row.staff_id for row in contacts if row.staff_id is not None}
+    staff = {
+        staff_id: " ".join(p for p in parts if p)
+        for staff_id, *parts in (
+            s.execute(queries.staff, {"ids": sorted(held_by)}) if held_by else ()
+        )
+    }
+    return _assemble(position, rule, students, links, contacts, staff)
 
-    # 1. The students, with their class names.
-    students = s.execute(
+
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    students: Select[*tuple[Any, ...]]
+    links: Select[*tuple[Any, ...]]
+    contacts: Select[*tuple[Any, ...]]
+    staff: Select[*tuple[Any, ...]]
+
+
+@cache
+def _queries(*, one_class: bool) -> _Queries:
+    # Students the rule applies to: on roll, admitted by the end of term, not yet left.
+    scope: list[ColumnElement[bool]] = [
+        Student.status == StudentStatus.ON_ROLL,
+        or_(Student.leaving_date.is_(None), Student.leaving_date > bindparam("day")),
+        or_(Student.admission_date.is_(None), Student.admission_date <= bindparam("term_end")),
+    ]
+    if one_class:
+        scope.append(Student.class_id == bindparam("class_id"))
+    staff = select(
+        StaffMember.id, StaffMember.title, StaffMember.first_name, StaffMember.last_name
+    ).where(StaffMember.id.in_(bindparam("ids", expanding=True)))
+    return _Queries(_students(scope), _links(scope), _contacts_per_family(scope), staff)
+
+
+def _in_term(contact: type[ContactRecord]) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    return contact.at >= bindparam("start"), contact.at < bindparam("end")
+
+
+def _counted(contact: type[ContactRecord]) -> ColumnElement[bool]:
+    """A conversation the rule counts: someone was reached, on a channel that counts."""
+    return (contact.outcome == Outcome.SPOKE) & contact.channel.in_(
+        bindparam("channels", expanding=True)
+    )
+
+
+def _students(scope: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """The students with their class, and this term's positive and concern news.
+
+    Each count is a short range of one student's entries in the covering contact index or
+    in the partial index of achievement pages; an unanswered call carries no news.
+    """
+
+    def news(tone: Tone) -> ScalarSelect[int]:
+        return (
+            select(func.count())
+            .where(
+                ContactRecord.student_id == Student.id,
+                *_in_term(ContactRecord),
+                ContactRecord.tone == tone,
+                ContactRecord.outcome.notin_(_UNREACHED),
+            )
+            .scalar_subquery()
+        )
+
+    achievements = (
+        select(func.count())
+        .where(
+            HomeBookEntry.student_id == Student.id,
+            HomeBookEntry.day >= bindparam("first_day"),
+            HomeBookEntry.day <= bindparam("last_day"),
+            achievement_page(),
+        )
+        .scalar_subquery()
+    )
+    return (
         select(
             Student.id,
             Student.first_name,
@@ -476,21 +560,27 @@ def compute(
             Student.last_name,
             Student.class_id,
             SchoolClass.name,
+            (news(Tone.POSITIVE) + achievements).label("positive"),
+            news(Tone.CONCERN).label("concern"),
         )
         .outerjoin(SchoolClass, SchoolClass.id == Student.class_id)
         .where(*scope)
         .order_by(Student.last_name, Student.first_name)
-    ).all()
-    if not students:
-        return []
+    )
 
-    # 2. Their carers, grouped into families (households).
-    family_key = func.coalesce(Carer.household_id, -Carer.id)
-    links = s.execute(
+
+def _family_key(carer: type[Carer]) -> ColumnElement[int]:
+    """A household, or a carer with no household as a family of their own (minus the id)."""
+    return func.coalesce(carer.household_id, -carer.id)
+
+
+def _links(scope: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """The students' carers, each with the family it belongs to, in contact order."""
+    return (
         select(
             StudentCarer.student_id,
             Carer.id,
-            family_key,
+            _family_key(Carer),
             Carer.title,
             Carer.first_name,
             Carer.last_name,
@@ -507,132 +597,93 @@ def compute(
         .join(Student, Student.id == StudentCarer.student_id)
         .where(*scope)
         .order_by(StudentCarer.student_id, StudentCarer.contact_order, Carer.id)
-    ).all()
-
-    # 3. This term's contacts per student and family: count and latest, counted or not.
-    counted = case(
-        (
-            (ContactRecord.outcome == Outcome.SPOKE)
-            & ContactRecord.channel.in_(list(rule.counting_channels)),
-            1,
-        ),
-        else_=0,
-    ).label("counted")
-    base = (
-        select(
-            ContactRecord.id.label("id"),
-            ContactRecord.student_id.label("student_id"),
-            family_key.label("fam"),
-            ContactRecord.at.label("at"),
-            ContactRecord.staff_id.label("staff_id"),
-            counted,
-        )
-        .distinct()
-        .join(ContactCarer, ContactCarer.contact_id == ContactRecord.id)
-        .join(Carer, Carer.id == ContactCarer.carer_id)
-        .join(Student, Student.id == ContactRecord.student_id)
-        .where(ContactRecord.at >= start, ContactRecord.at < end, *scope)
-        .subquery()
     )
-    partition = (base.c.student_id, base.c.fam, base.c.counted)
-    ranked = select(
-        base.c.student_id,
-        base.c.fam,
-        base.c.counted,
-        base.c.at,
-        base.c.staff_id,
-        func.row_number()
-        .over(partition_by=partition, order_by=(base.c.at.desc(), base.c.id.desc()))
-        .label("rn"),
-        func.count().over(partition_by=partition).label("n"),
-    ).subquery()
-    latest = s.execute(
+
+
+def _contacts_per_family(scope: list[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+    """This term's contacts per student and family, counted in SQL: conversations that count
+    and the other attempts, the latest of each, and who held the latest conversation.
+
+    A contact with two carers of one household is one contact for that family, hence the
+    distinct counts. The carers are outer joins because SQLite keeps an outer join's order:
+    the term's contacts stay the outer loop, found through the covering index, even in a
+    database that was never analysed (inner joins let it start from all of contact_carer).
+    A contact with no carer makes a group with no family, which no family of the dashboard
+    matches.
+    """
+    counted = _counted(ContactRecord)
+    family = _family_key(Carer)
+    per_family = (
         select(
-            ranked.c.student_id,
-            ranked.c.fam,
-            ranked.c.counted,
-            ranked.c.at,
-            ranked.c.n,
-            StaffMember.title,
-            StaffMember.first_name,
-            StaffMember.last_name,
+            ContactRecord.student_id.label("student_id"),
+            family.label("family"),
+            func.count(distinct(case((counted, ContactRecord.id)))).label("conversations"),
+            func.max(case((counted, ContactRecord.at))).label("last_at"),
+            func.count(distinct(case((~counted, ContactRecord.id)))).label("attempts"),
+            func.max(case((~counted, ContactRecord.at))).label("last_attempt_at"),
         )
-        .outerjoin(StaffMember, StaffMember.id == ranked.c.staff_id)
-        .where(ranked.c.rn == 1)
-    ).all()
-
-    # 4. Tone this term, and home-book achievements, per student.
-    tones = s.execute(
-        select(ContactRecord.student_id, ContactRecord.tone, func.count())
         .join(Student, Student.id == ContactRecord.student_id)
+        .outerjoin(ContactCarer, ContactCarer.contact_id == ContactRecord.id)
+        .outerjoin(Carer, Carer.id == ContactCarer.carer_id)
+        .where(*_in_term(ContactRecord), *scope)
+        .group_by(ContactRecord.student_id, family)
+        .subquery("per_family")
+    )
+    last = aliased(ContactRecord)
+    last_link = aliased(ContactCarer)
+    last_carer = aliased(Carer)
+    # The newest entry of the family's latest conversation: a few entries of the index.
+    last_staff = (
+        select(last.staff_id)
+        .join(last_link, last_link.contact_id == last.id)
+        .join(last_carer, last_carer.id == last_link.carer_id)
         .where(
-            ContactRecord.at >= start,
-            ContactRecord.at < end,
-            ContactRecord.tone != Tone.NEUTRAL,
-            ContactRecord.outcome.notin_([Outcome.NO_ANSWER, Outcome.WRONG_NUMBER]),
-            *scope,
+            last.student_id == per_family.c.student_id,
+            last.at == per_family.c.last_at,
+            _family_key(last_carer) == per_family.c.family,
+            _counted(last),
         )
-        .group_by(ContactRecord.student_id, ContactRecord.tone)
-    ).all()
-    achievements = s.execute(
-        select(HomeBookEntry.student_id, func.count())
-        .join(Student, Student.id == HomeBookEntry.student_id)
-        .where(
-            HomeBookEntry.day >= term.start_date,
-            HomeBookEntry.day <= min(term.end_date, day),
-            HomeBookEntry.author == Author.SCHOOL,
-            HomeBookEntry.achievements != literal(""),
-            *scope,
-        )
-        .group_by(HomeBookEntry.student_id)
-    ).all()
-
-    return _assemble(position, rule, students, links, latest, tones, achievements)
+        .order_by(last.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # Names are looked up apart: joining staff on this subquery's result would have
+    # PostgreSQL run it twice per family.
+    return select(per_family, last_staff.label("staff_id"))
 
 
-def _assemble(
-    position: TermPosition,
-    rule: RuleView,
-    students: Iterable[tuple],
-    links: Iterable[tuple],
-    latest: Iterable[tuple],
-    tones: Iterable[tuple],
-    achievements: Iterable[tuple],
-) -> list[StudentStatusRow]:
-    seen: dict[tuple[int, int], tuple[int, dt.datetime | None, str]] = {}
-    tried: dict[tuple[int, int], tuple[int, dt.datetime | None]] = {}
-    for student_id, fam, was_counted, at, n, s_title, s_first, s_last in latest:
-        if was_counted:
-            by = " ".join(p for p in (s_title, s_first, s_last) if p)
-            seen[(student_id, fam)] = (n, at, by)
-        else:
-            tried[(student_id, fam)] = (n, at)
-    positive: dict[int, int] = defaultdict(int)
-    concern: dict[int, int] = defaultdict(int)
-    for student_id, tone, n in tones:
-        if tone == Tone.POSITIVE:
-            positive[student_id] += n
-        elif tone == Tone.CONCERN:
-            concern[student_id] += n
-    for student_id, n in achievements:
-        positive[student_id] += n
+class _Family:
+    """A family as the rule sees it, gathered from its carers' links to one student."""
 
-    @dataclass
-    class _Family:
-        carer_ids: list[int] = field(default_factory=list)
-        carers: list[str] = field(default_factory=list)
-        responsible: bool = False
-        contactable_responsible: bool = False
-        contactable: bool = False
-        notes: list[str] = field(default_factory=list)
-        languages: list[str] = field(default_factory=list)
-        lives_with: bool = False
+    __slots__ = (
+        "carer_ids",
+        "carers",
+        "contactable",
+        "contactable_responsible",
+        "languages",
+        "lives_with",
+        "notes",
+        "responsible",
+    )
 
+    def __init__(self) -> None:
+        self.carer_ids: list[int] = []
+        self.carers: list[str] = []
+        self.notes: list[str] = []
+        self.languages: list[str] = []
+        self.responsible = False
+        self.contactable = False
+        self.contactable_responsible = False
+        self.lives_with = False
+
+
+def _families(links: Iterable[Sequence[Any]]) -> dict[int, dict[int, _Family]]:
+    """Per student, the families their carers form, in contact order."""
     families: dict[int, dict[int, _Family]] = defaultdict(dict)
     for (
         student_id,
         carer_id,
-        fam,
+        key,
         title,
         first,
         last,
@@ -645,8 +696,10 @@ def _assemble(
         spoken,
         dialect,
     ) in links:
-        family = families[student_id].setdefault(fam, _Family())
-        restricted = restriction != Restriction.NONE
+        family = families[student_id].get(key)
+        if family is None:
+            family = families[student_id][key] = _Family()
+        restricted = restriction is not Restriction.NONE
         name = " ".join(p for p in (title, first, last) if p)
         family.carer_ids.append(carer_id)
         family.carers.append(
@@ -665,26 +718,38 @@ def _assemble(
                     language = f"{language} ({dialect})"
                 if language not in family.languages:
                     family.languages.append(language)
+    return families
 
+
+def _assemble(
+    position: TermPosition,
+    rule: RuleView,
+    students: Iterable[Sequence[Any]],
+    links: Iterable[Sequence[Any]],
+    contacts: Iterable[Sequence[Any]],
+    staff: dict[int, str],
+) -> list[StudentStatusRow]:
+    nothing: tuple[int, dt.datetime | None, int, dt.datetime | None, str] = (0, None, 0, None, "")
+    counts = {
+        (student_id, key): (conv, last_at, att, last_try, staff.get(by, ""))
+        for student_id, key, conv, last_at, att, last_try, by in contacts
+    }
+    families = _families(links)
+    pr_only = rule.parental_responsibility_only
+    needed = rule.conversations_per_term
     overdue_window = position.in_term and position.days_left <= rule.overdue_days_before_end
     term_over = not position.in_term and position.day > position.term.end_date
+    late = overdue_window or term_over
     result = []
-    for student_id, first, pref, last, class_id, class_name in students:
+    for student_id, first, pref, last, class_id, class_name, positive, concern in students:
         statuses = []
-        for fam, family in families.get(student_id, {}).items():
-            owed_kind = family.responsible if rule.parental_responsibility_only else True
-            if not owed_kind:
+        for key, family in families.get(student_id, {}).items():
+            if pr_only and not family.responsible:
                 continue
-            conv, last_at, by = seen.get((student_id, fam), (0, None, ""))
-            att, last_try = tried.get((student_id, fam), (0, None))
-            able = (
-                family.contactable_responsible
-                if rule.parental_responsibility_only
-                else family.contactable
-            )
-            if not able:
+            conv, last_at, att, last_try, by = counts.get((student_id, key), nothing)
+            if not (family.contactable_responsible if pr_only else family.contactable):
                 state = FamilyState.RESTRICTED
-            elif conv >= rule.conversations_per_term:
+            elif conv >= needed:
                 state = FamilyState.CONTACTED
             elif conv or att:
                 state = FamilyState.ATTEMPTED
@@ -692,7 +757,7 @@ def _assemble(
                 state = FamilyState.NOT_YET
             statuses.append(
                 FamilyStatus(
-                    fam,
+                    key,
                     tuple(family.carer_ids),
                     tuple(family.carers),
                     state,
@@ -704,8 +769,7 @@ def _assemble(
                     tuple(family.languages),
                     "; ".join(family.notes),
                     family.lives_with,
-                    state in (FamilyState.ATTEMPTED, FamilyState.NOT_YET)
-                    and (overdue_window or term_over),
+                    late and state in (FamilyState.ATTEMPTED, FamilyState.NOT_YET),
                 )
             )
         statuses.sort(key=lambda f: (not f.lives_with_student, f.key))
@@ -716,8 +780,8 @@ def _assemble(
                 class_id,
                 class_name or "",
                 tuple(statuses),
-                positive.get(student_id, 0),
-                concern.get(student_id, 0),
+                positive,
+                concern,
             )
         )
     return result

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from hsp_desktop.errors import PermissionDenied, ValidationError
 from hsp_desktop.model.homebook import Mood
@@ -206,3 +208,72 @@ def test_teachers_see_their_own_class_and_leaders_see_the_school(world: World) -
     assert owl.tally.restricted == 1
     assert (wren.class_name, wren.tally.owed, wren.tally.contacted) == ("Wren", 1, 0)
     assert school.tally.owed == 6 and round(school.tally.percent_done) == 17
+
+
+def test_a_contact_with_several_carers_counts_once_for_each_family(world: World) -> None:
+    # Both Khan parents at one meeting: one household, so one conversation and one piece of news.
+    world.call(
+        "Ali", ("ayesha", "imran"), local(2025, 11, 12), channel=Channel.MEETING, tone=Tone.POSITIVE
+    )
+    # Zofia's parents live apart: one meeting with both reaches two families.
+    world.call("Zofia", ("ewa", "piotr"), local(2025, 11, 13), channel=Channel.MEETING)
+    # An unanswered call logged without naming a carer belongs to no family.
+    world.call("Sam", (), local(2025, 11, 14), outcome=Outcome.NO_ANSWER)
+    dash = world.obligation.class_dashboard(world.teacher, world.class_id)
+    (khan,) = families(dash, "Ali")
+    assert (khan.state, khan.conversations, khan.attempts) == (FamilyState.CONTACTED, 1, 0)
+    ali = next(r for r in dash.students if r.name == "Ali Khan")
+    assert (ali.positive, ali.concern) == (1, 0)
+    assert [(f.state, f.conversations) for f in families(dash, "Zofia")] == [
+        (FamilyState.CONTACTED, 1),
+        (FamilyState.CONTACTED, 1),
+    ]
+    assert states(dash, "Sam") == [FamilyState.NOT_YET, FamilyState.RESTRICTED]
+
+
+def test_the_latest_conversation_says_when_and_by_whom(world: World) -> None:
+    world.call("Ali", ("ayesha",), local(2025, 11, 10, 9))
+    world.call("Ali", ("imran",), local(2025, 11, 10, 11), actor=world.fsw)
+    world.call("Ali", ("ayesha",), local(2025, 11, 10, 15), outcome=Outcome.VOICEMAIL)
+    (khan,) = families(world.obligation.class_dashboard(world.teacher, world.class_id), "Ali")
+    assert (khan.conversations, khan.attempts) == (2, 1)
+    assert khan.last_at == local(2025, 11, 10, 11) and khan.last_by == "Ms Amina Yusuf"
+    assert khan.last_attempt_at == local(2025, 11, 10, 15)
+    # Two conversations logged for the same moment: the one entered last names who held it.
+    world.call("Ali", ("imran",), local(2025, 11, 10, 11), actor=world.other_teacher)
+    (khan,) = families(world.obligation.class_dashboard(world.teacher, world.class_id), "Ali")
+    assert khan.conversations == 3 and khan.last_by == "Mr Simon Webb"
+    # Each family has its own latest conversation, even when two share the moment.
+    world.call("Zofia", ("ewa",), local(2025, 11, 10, 11))
+    world.call("Zofia", ("piotr",), local(2025, 11, 10, 11), actor=world.fsw)
+    mum, dad = families(world.obligation.class_dashboard(world.teacher, world.class_id), "Zofia")
+    assert (mum.last_by, dad.last_by) == ("Ms Rachel Morris", "Ms Amina Yusuf")
+
+
+def test_dashboards_read_a_term_from_indexes_even_on_a_database_never_analysed(
+    sqlite_db: Database,
+) -> None:
+    """The program never runs ANALYZE: without statistics SQLite must still start from the
+    term's contacts in the covering index, never from a whole table of the school's history."""
+    world = build_world(sqlite_db)
+    world.call("Ali", ("ayesha", "imran"), local(2025, 11, 12), tone=Tone.POSITIVE)
+    statements: list[tuple[str, Any]] = []
+
+    def remember(*args: Any) -> None:
+        _conn, _cursor, statement, parameters, _context, _many = args
+        statements.append((statement, parameters))
+
+    event.listen(sqlite_db.engine, "before_cursor_execute", remember)
+    world.obligation.school_dashboard(SYSTEM)
+    world.obligation.class_dashboard(world.teacher, world.class_id)
+    event.remove(sqlite_db.engine, "before_cursor_execute", remember)
+    plans: list[str] = []
+    with sqlite_db.engine.connect() as conn:
+        for statement, parameters in statements:
+            if statement.lstrip().startswith("SELECT"):
+                rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+                plans.extend(row[-1] for row in rows)
+    history = ("contact_record", "contact_carer", "homebook_entry")
+    assert not [p for p in plans if p.startswith("SCAN") and p.split()[1] in history]
+    assert any("COVERING INDEX ix_contact_record_student_at_covering" in p for p in plans)
+    assert any("INDEX ix_homebook_entry_achievement" in p for p in plans)
