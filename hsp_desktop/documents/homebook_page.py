@@ -32,8 +32,6 @@ from hsp_desktop.i18n import catalogs, languages
 from hsp_desktop.i18n.formatting import format_date, weekday_name
 
 CONTEXT = "homebook"
-# Where the letter catalogs are read from: the program's own unless a caller points elsewhere.
-_FOLDER: list[Path | None] = [None]
 MARGIN = 15 * mm
 ENGLISH = Writing.of("ENG")
 HEADINGS = (
@@ -76,10 +74,13 @@ class WeekData:
 
 
 def heading(msgid: str, language: str, folder: Path | None = None) -> tuple[str, bool]:
-    """The heading in ``language`` if translated, else English; and whether it was."""
+    """The heading in ``language`` if translated, else English; and whether it was.
+
+    ``folder`` holds the letter catalogs; None means the program's own.
+    """
     if languages.written_language(language).code == "ENG":
         return msgid, False
-    catalog = catalogs.catalog_for(language, folder or _FOLDER[0])
+    catalog = catalogs.catalog_for(language, folder)
     found = catalog.translate(CONTEXT, msgid) if catalog else None
     return (found, True) if found else (msgid, False)
 
@@ -131,8 +132,8 @@ def _flow(
     return TextFlow(text, writing, style, plain=True)
 
 
-def _label(msgid: str, writing: Writing, size: float = 9.5) -> list[Flowable]:
-    text, translated = heading(msgid, writing.code)
+def _label(msgid: str, writing: Writing, folder: Path | None, size: float = 9.5) -> list[Flowable]:
+    text, translated = heading(msgid, writing.code, folder)
     parts: list[Flowable] = [_flow(text, writing if translated else ENGLISH, size, bold=True)]
     if translated:
         parts.append(_flow(msgid, ENGLISH, size - 2, colour=GREY))
@@ -140,14 +141,8 @@ def _label(msgid: str, writing: Writing, size: float = 9.5) -> list[Flowable]:
 
 
 def week_pages_pdf(weeks: Sequence[WeekData], catalog_folder: Path | None = None) -> bytes:
-    _FOLDER[0] = catalog_folder
-    try:
-        return _week_pages_pdf(weeks)
-    finally:
-        _FOLDER[0] = None
-
-
-def _week_pages_pdf(weeks: Sequence[WeekData]) -> bytes:
+    """One page per week; headings from the catalogs in ``catalog_folder`` (None: the
+    program's own)."""
     buffer = io.BytesIO()
     width, height = A4
     doc = BaseDocTemplate(
@@ -175,20 +170,20 @@ def _week_pages_pdf(weeks: Sequence[WeekData]) -> bytes:
     for index, week in enumerate(weeks):
         if index:
             story.append(PageBreak())
-        story += _week(week, width - 2 * MARGIN)
+        story += _week(week, width - 2 * MARGIN, catalog_folder)
     if not story:
         story.append(_flow("No pages to print.", ENGLISH, 11))
     doc.build(story)
     return buffer.getvalue()
 
 
-def _week(week: WeekData, width: float) -> list[Flowable]:
+def _week(week: WeekData, width: float, folder: Path | None) -> list[Flowable]:
     try:
         writing = Writing.of(languages.written_language(week.language).code)
     except languages.UnknownLanguageError:
         writing = ENGLISH
-    title, _ = heading("Home-school book", writing.code)
-    beginning, _ = heading("Week beginning", writing.code)
+    title, _ = heading("Home-school book", writing.code, folder)
+    beginning, _ = heading("Week beginning", writing.code, folder)
     story: list[Flowable] = [
         _flow(week.school_name, ENGLISH, 9.5, colour=GREY),
         _flow(f"{title} – {week.student_name}", writing, 16, bold=True),
@@ -209,7 +204,7 @@ def _week(week: WeekData, width: float) -> list[Flowable]:
         ]
         if day.mood:
             left += [Spacer(0, 3), MoodFace(day.mood)]
-            word, _ = heading(MOOD_WORDS[day.mood], writing.code)
+            word, _ = heading(MOOD_WORDS[day.mood], writing.code, folder)
             left.append(_flow(word, writing, 8, colour=GREY))
         right: list[Flowable] = []
         for msgid, value in (
@@ -220,7 +215,7 @@ def _week(week: WeekData, width: float) -> list[Flowable]:
             ("From home", day.from_home),
         ):
             if value:
-                right += _label(msgid, writing, 9)
+                right += _label(msgid, writing, folder, 9)
                 right.append(_flow(value, ENGLISH, 10, after=3))
         if not right:
             right.append(_flow("–", ENGLISH, 10, colour=GREY))
@@ -238,7 +233,7 @@ def _week(week: WeekData, width: float) -> list[Flowable]:
         )
     )
     story += [table, Spacer(0, 8)]
-    story += _label("Please write to us here", writing, 10.5)
+    story += _label("Please write to us here", writing, folder, 10.5)
     lines = Table([[""] for _ in range(5)], colWidths=[width], rowHeights=[9 * mm] * 5)
     lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
     story.append(lines)
