@@ -234,6 +234,12 @@ class AttendanceCall(Versioned, Base):
     reason_given: Mapped[str] = mapped_column(Text, default="")
 
 
+# Families not yet reached are overdue once this many school days of the term are left, until
+# the school sets its own rule: the dashboards use it while there is no rule row, and a new row
+# starts from it.
+DEFAULT_OVERDUE_DAYS = 10
+
+
 class ContactRule(Versioned, Base):
     """The school's termly-contact rule: one row, edited by senior leaders."""
 
@@ -246,5 +252,5 @@ class ContactRule(Versioned, Base):
         String(200), default=",".join(c.value for c in TWO_WAY_CHANNELS)
     )
     parental_responsibility_only: Mapped[bool] = mapped_column(default=True)
-    # A family not yet reached is overdue from this many days before the term ends.
-    overdue_days_before_end: Mapped[int] = mapped_column(default=15)
+    # A family not yet reached is overdue once this many school days of the term are left.
+    overdue_days_before_end: Mapped[int] = mapped_column(default=DEFAULT_OVERDUE_DAYS)

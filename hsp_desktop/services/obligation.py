@@ -39,7 +39,13 @@ from hsp_desktop.model import (
     Student,
     StudentCarer,
 )
-from hsp_desktop.model.contacts import TWO_WAY_CHANNELS, Channel, Outcome, Tone
+from hsp_desktop.model.contacts import (
+    DEFAULT_OVERDUE_DAYS,
+    TWO_WAY_CHANNELS,
+    Channel,
+    Outcome,
+    Tone,
+)
 from hsp_desktop.model.enums import Restriction, StudentStatus
 from hsp_desktop.model.homebook import achievement_page
 from hsp_desktop.services import audit
@@ -91,7 +97,7 @@ class RuleView:
         return f"{times.capitalize()} with {who} per term ({how})."
 
 
-DEFAULT_RULE = RuleView(1, TWO_WAY_CHANNELS, True, 10, 0)
+DEFAULT_RULE = RuleView(1, TWO_WAY_CHANNELS, True, DEFAULT_OVERDUE_DAYS, 0)
 
 
 @dataclass(frozen=True, slots=True)

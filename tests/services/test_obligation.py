@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
 from hsp_desktop.errors import PermissionDenied, ValidationError
+from hsp_desktop.model import ContactRule
 from hsp_desktop.model.homebook import Mood
 from hsp_desktop.services.actor import SYSTEM
 from hsp_desktop.services.contacts import Channel, Direction, Outcome, Tone
 from hsp_desktop.services.homebook import SchoolEntryDraft
-from hsp_desktop.services.obligation import ClassDashboard, FamilyState, FamilyStatus
+from hsp_desktop.services.obligation import (
+    DEFAULT_RULE,
+    ClassDashboard,
+    FamilyState,
+    FamilyStatus,
+    rule_of,
+)
 from hsp_desktop.store import Database
 from tests.services.contacts_world import World, build_world, local
 
@@ -277,3 +285,11 @@ def test_dashboards_read_a_term_from_indexes_even_on_a_database_never_analysed(
     assert not [p for p in plans if p.startswith("SCAN") and p.split()[1] in history]
     assert any("COVERING INDEX ix_contact_record_student_at_covering" in p for p in plans)
     assert any("INDEX ix_homebook_entry_achievement" in p for p in plans)
+
+
+def test_a_new_rule_row_starts_from_the_rule_used_without_one(db: Database) -> None:
+    with db.transaction() as s:
+        s.add(ContactRule())
+    with db.read() as s:
+        saved = rule_of(s)
+    assert replace(saved, version=0) == DEFAULT_RULE
