@@ -96,6 +96,17 @@ def _import_commands(
 EXTRA_COMMANDS.append(_import_commands)
 
 
+def _letter_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], option: Callable[..., None]
+) -> None:
+    from hsp_desktop.services.letters_command import register
+
+    register(sub, option, open_for_cli)
+
+
+EXTRA_COMMANDS.append(_letter_commands)
+
+
 def database_url(args: argparse.Namespace) -> str:
     if args.database:
         return url_for(args.database, Path(args.database))

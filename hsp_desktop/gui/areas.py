@@ -62,6 +62,12 @@ def _import(ctx: AppContext) -> QWidget:
     return ImportPage(ctx)
 
 
+def _letters(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.letters.area import LettersArea
+
+    return LettersArea(ctx)
+
+
 def _meetings(ctx: AppContext) -> QWidget:
     from hsp_desktop.gui.meetings.area import meetings_area
 
@@ -110,6 +116,14 @@ def all_areas() -> list[Area]:
         ),
         Area("events", "Events", _events, lambda actor: actor.can(Permission.MANAGE_MEETINGS)),
         Area("import", "Import", _import, lambda actor: actor.can(Permission.IMPORT_DATA)),
+        Area(
+            "letters",
+            "Letters",
+            _letters,
+            lambda actor: (
+                actor.can(Permission.SEND_LETTERS) or actor.can(Permission.REVIEW_TRANSLATIONS)
+            ),
+        ),
         Area(
             "admin",
             "Administration",

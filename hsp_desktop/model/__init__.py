@@ -20,6 +20,15 @@ from hsp_desktop.model.contacts import (
 )
 from hsp_desktop.model.families import Carer, Household, StudentCarer
 from hsp_desktop.model.homebook import HomeBookEntry, HomeBookFields
+from hsp_desktop.model.letters import (
+    IssuedLetter,
+    IssuedLetterStudent,
+    LetterRun,
+    MailSettings,
+    SlipDecision,
+    SlipReturn,
+    TranslationReview,
+)
 from hsp_desktop.model.meetings import Meeting, MeetingAttendee, ReviewSettings
 from hsp_desktop.model.school import (
     AcademicYear,
@@ -49,16 +58,23 @@ __all__ = [
     "HomeVisit",
     "Household",
     "InterpreterBooking",
+    "IssuedLetter",
+    "IssuedLetterStudent",
+    "LetterRun",
+    "MailSettings",
     "Meeting",
     "MeetingAttendee",
     "ReviewSettings",
     "School",
     "SchoolClass",
     "SchoolEvent",
+    "SlipDecision",
+    "SlipReturn",
     "StaffMember",
     "Student",
     "StudentCarer",
     "SupportCase",
     "Term",
+    "TranslationReview",
     "UserAccount",
 ]

@@ -43,6 +43,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.EDIT_FAMILIES,
             P.LOG_CONTACTS,
             P.SEND_LETTERS,
+            P.REVIEW_TRANSLATIONS,  # the office records the check a fluent speaker made
             P.MANAGE_MEETINGS,
             P.IMPORT_DATA,
             P.EXPORT_DATA,

@@ -15,6 +15,7 @@ from hsp_desktop.services.followups import FollowUpService
 from hsp_desktop.services.homebook import HomebookService
 from hsp_desktop.services.imports.service import ImportService
 from hsp_desktop.services.interpreters import InterpreterService
+from hsp_desktop.services.letters import LetterService
 from hsp_desktop.services.meetings import MeetingService
 from hsp_desktop.services.obligation import ObligationService
 from hsp_desktop.services.reviews import ReviewService
@@ -47,6 +48,7 @@ class Services:
     visits: VisitService
     caseload: CaseloadService
     events: EventService
+    letters: LetterService
 
     @classmethod
     def open(cls, url: str) -> Services:
@@ -88,4 +90,5 @@ class Services:
             visits=VisitService(db),
             caseload=CaseloadService(db),
             events=EventService(db),
+            letters=LetterService(db),
         )

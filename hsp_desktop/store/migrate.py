@@ -27,7 +27,7 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # revisions named "<area>_NNN") so areas can grow their schema independently. Checked against
 # Alembic by a test, so that opening an up-to-date database (every start-up) need not import
 # Alembic at all.
-SCHEMA_HEADS: frozenset[str] = frozenset({"contacts_002", "meetings_002"})
+SCHEMA_HEADS: frozenset[str] = frozenset({"contacts_002", "letters_001", "meetings_002"})
 
 
 def current_revisions(db: Database) -> frozenset[str] | None:

@@ -1,0 +1,1 @@
+"""The Letters area: previews and translation checks, letter runs, and the record of letters."""
