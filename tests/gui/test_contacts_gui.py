@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel
 from pytestqt.qtbot import QtBot
 from sqlalchemy import delete, select
 
@@ -247,3 +248,19 @@ def test_ctrl_l_opens_the_contact_form_from_anywhere(qtbot: QtBot, ctx: AppConte
     assert isinstance(dialog, ContactDialog) and dialog.picker is not None  # choose a student
     dialog.reject()
     QApplication.processEvents()
+
+
+def test_each_row_of_the_contact_form_has_its_own_mnemonic(qtbot: QtBot, ctx: AppContext) -> None:
+    for student_id in (ctx.services.contacts.students(ctx.actor)[0].id, None):
+        dialog = ContactDialog(ctx, student_id)
+        qtbot.addWidget(dialog)
+        texts = [w.text() for w in dialog.findChildren(QLabel)]
+        texts += [w.text() for w in dialog.findChildren(QAbstractButton)]
+        texts += [w.title() for w in dialog.findChildren(QGroupBox)]
+        keys = [QKeySequence.mnemonic(t).toString() for t in texts]
+        keys = [k for k in keys if k]
+        assert len(keys) == len(set(keys)), sorted(keys)
+        # Rows with two fields take the mnemonic to the first of them.
+        labels = {label.text(): label for label in dialog.findChildren(QLabel)}
+        assert labels["&How:"].buddy() is dialog.channel
+        assert labels["&Interpreter:"].buddy() is dialog.interpreter

@@ -62,6 +62,13 @@ def _combo(items: list[tuple[str, object]], name: str) -> QComboBox:
     return combo
 
 
+def _buddy(text: str, field: QWidget) -> QLabel:
+    """A row label whose mnemonic reaches the first field of a row holding several."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 def _select(combo: QComboBox, value: object) -> None:
     index = combo.findData(value)
     if index >= 0:
@@ -116,7 +123,7 @@ class ContactDialog(QDialog):
             self.picker = StudentPicker(ctx.services.contacts.students(ctx.actor))
             self.picker.activated.connect(lambda _i: self._student_chosen())
             self.picker.currentIndexChanged.connect(lambda _i: self._student_chosen())
-            top.addRow("S&tudent:", self.picker)
+            top.addRow("Stu&dent:", self.picker)
         else:
             top.addRow("Student:", self.student_label)
 
@@ -141,13 +148,13 @@ class ContactDialog(QDialog):
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setMaximumDateTime(QDateTime.currentDateTime().addSecs(600))
-        form.addRow("&When:", self.when)
+        form.addRow("Wh&en:", self.when)
         self.channel = _combo([(c.label, c) for c in Channel], "channel")
         self.direction = _combo([(d.label, d) for d in Direction], "direction")
         how = QHBoxLayout()
         how.addWidget(self.channel)
         how.addWidget(self.direction)
-        form.addRow("How:", how)
+        form.addRow(_buddy("&How:", self.channel), how)
         self.purpose = _combo([(p.label, p) for p in Purpose], "purpose")
         form.addRow("&Purpose:", self.purpose)
 
@@ -194,7 +201,7 @@ class ContactDialog(QDialog):
         interp.addWidget(self.interpreter)
         interp.addWidget(self.interpreter_staff, 1)
         interp.addWidget(self.interpreter_name, 1)
-        form.addRow("Interpreter:", interp)
+        form.addRow(_buddy("&Interpreter:", self.interpreter), interp)
         self.interpreter.currentIndexChanged.connect(lambda _i: self._interpreter_changed())
 
         self.summary = QPlainTextEdit()
