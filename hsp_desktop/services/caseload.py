@@ -223,8 +223,10 @@ class CaseloadService:
         *,
         everyone: bool = False,
         include_closed: bool = True,
+        closed_since: dt.date | None = None,
     ) -> list[CaseRow]:
-        """The families of one worker (the actor's own by default), or of ``everyone``."""
+        """The families of one worker (the actor's own by default), or of ``everyone``: open
+        cases, and closed ones (only those closed on or after ``closed_since`` if given)."""
         actor.require(Permission.MANAGE_VISITS)
         worker = None if everyone else (worker_id or actor.staff_member_id)
         today = self.today()
@@ -258,6 +260,12 @@ class CaseloadService:
             if not include_closed:
                 query = query.where(SupportCase.status == CaseStatus.OPEN)
                 ids = ids.where(SupportCase.status == CaseStatus.OPEN)
+            elif closed_since is not None:
+                recent = (SupportCase.status == CaseStatus.OPEN) | (
+                    SupportCase.closed_on >= closed_since
+                )
+                query = query.where(recent)
+                ids = ids.where(recent)
             cases = s.execute(query).all()
             if not cases:
                 return []

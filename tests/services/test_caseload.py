@@ -93,6 +93,10 @@ def test_the_caseload_brings_everything_about_a_family_together(world: World) ->
         "Ali Khan"
     ]
     assert world.caseload.caseload(world.fsw)[-1].status is CaseStatus.CLOSED
+    recent = world.caseload.caseload(world.fsw, closed_since=dt.date(2025, 11, 20))
+    assert len(recent) == 2  # closed today: still shown
+    older = world.caseload.caseload(world.fsw, closed_since=dt.date(2025, 11, 21))
+    assert [r.student_name for r in older] == ["Ali Khan"]
     assert ali.reason == "Housing problems"
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -107,10 +106,14 @@ class CaseloadPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find a family")
         self.search.setClearButtonEnabled(True)
-        self.open_only = QCheckBox("Open cases &only")
+        self.scope = QComboBox()
+        self.scope.setObjectName("caseloadScope")
+        self.scope.addItem("Open, and closed this year", "year")
+        self.scope.addItem("Open cases only", "open")
+        self.scope.addItem("Every case", "all")
         line.addWidget(self.heading, 1)
         line.addWidget(self.search)
-        line.addWidget(self.open_only)
+        line.addWidget(self.scope)
         line.addWidget(self.worker)
         layout.addLayout(line)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -168,7 +171,7 @@ class CaseloadPage(QWidget):
         layout.addLayout(buttons)
         self.table.view.selectionModel().selectionChanged.connect(lambda *_a: self._show_actions())
         self.worker.currentIndexChanged.connect(self.refresh)
-        self.open_only.toggled.connect(self.refresh)
+        self.scope.currentIndexChanged.connect(self.refresh)
         self.search.textChanged.connect(self._filter)
         ctx.hub.changed.connect(
             lambda topic: (
@@ -184,9 +187,14 @@ class CaseloadPage(QWidget):
 
     def refresh(self) -> None:
         everyone = self.worker.currentData() == "all"
+        scope = self.scope.currentData()
+        year_ago = self.ctx.services.caseload.today() - dt.timedelta(days=365)
         try:
             rows = self.ctx.services.caseload.caseload(
-                self.ctx.actor, everyone=everyone, include_closed=not self.open_only.isChecked()
+                self.ctx.actor,
+                everyone=everyone,
+                include_closed=scope != "open",
+                closed_since=year_ago if scope == "year" else None,
             )
         except errors.KnownError as exc:
             self.heading.setText(exc.message)
