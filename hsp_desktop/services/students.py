@@ -56,11 +56,6 @@ def display_phone(e164: str) -> str:
     return rules.display_phone(e164)
 
 
-def parse_date(field_name: str, value: str | dt.date | None) -> dt.date | None:
-    """Dates as typed on a form: dd/mm/yyyy or ISO; raises ValidationError naming the field."""
-    return rules.parse_date(field_name, value)
-
-
 # -- the list -------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class StudentRow:

@@ -14,7 +14,7 @@ over the row objects.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -188,18 +188,11 @@ class LazyRowsModel(QAbstractTableModel, Generic[K, R]):
         rows = self._rows
         return {k: predicate(rows[k]) for k in self._ids if k in rows}
 
-    def is_gone(self, row: int) -> bool:
-        return self._ids[row] in self._gone
-
     def position(self, key: K) -> int | None:
         try:
             return self._ids.index(key)
         except ValueError:
             return None
-
-    def all_rows(self) -> Iterator[R]:
-        self._load_all()
-        return (self._rows[k] for k in self._ids)
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
@@ -352,10 +345,6 @@ class RowFilterProxy(QSortFilterProxyModel, Generic[K, R]):
     def _forget_answers(self, *_args: object) -> None:
         self._accepted = {}
 
-    @property
-    def source(self) -> LazyRowsModel[K, R]:
-        return self._source
-
     def set_predicate(self, predicate: Callable[[R], bool] | None) -> None:
         self.beginFilterChange()
         self._predicate = predicate
@@ -384,10 +373,6 @@ class RowFilterProxy(QSortFilterProxyModel, Generic[K, R]):
 
     def row_at(self, proxy_row: int) -> R:
         return self._source.row_at(self.mapToSource(self.index(proxy_row, 0)).row())
-
-    def visible_rows(self) -> Iterator[R]:
-        for proxy_row in range(self.rowCount()):
-            yield self.row_at(proxy_row)
 
     def proxy_row_of(self, key: K) -> int | None:
         source_row = self._source.position(key)

@@ -58,7 +58,6 @@ def summary_html(view: StudentFile) -> str:
 
 class StudentFilePage(QWidget):
     title_changed = Signal(str)
-    closed = Signal()
 
     def __init__(self, ctx: AppContext, student_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)

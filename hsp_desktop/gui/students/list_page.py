@@ -312,10 +312,7 @@ class StudentListPage(QWidget):
     # -- data -------------------------------------------------------------------------------
     def reload(self) -> None:
         rows = self.ctx.services.students.list_rows(self.ctx.actor)
-        self.model.set_rows(rows)
-        if self.model.rowCount() and self.table.horizontalHeader().sortIndicatorSection() >= 0:
-            header = self.table.horizontalHeader()
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        self.model.set_rows(rows)  # keeps the sort the user chose
         self._fill_languages(rows)
         self.proxy.set_predicate(self.filter.predicate())
         self._update_count()
