@@ -15,9 +15,12 @@ from hsp_desktop.services.followups import FollowUpService
 from hsp_desktop.services.homebook import HomebookService
 from hsp_desktop.services.imports.service import ImportService
 from hsp_desktop.services.interpreters import InterpreterService
+from hsp_desktop.services.letter_runs import LetterRunService
 from hsp_desktop.services.letters import LetterService
+from hsp_desktop.services.mail import MailService
 from hsp_desktop.services.meetings import MeetingService
 from hsp_desktop.services.obligation import ObligationService
+from hsp_desktop.services.returns import ReturnsService
 from hsp_desktop.services.reviews import ReviewService
 from hsp_desktop.services.school import SchoolService
 from hsp_desktop.services.students import StudentService
@@ -49,6 +52,9 @@ class Services:
     caseload: CaseloadService
     events: EventService
     letters: LetterService
+    letter_runs: LetterRunService
+    returns: ReturnsService
+    mail: MailService
 
     @classmethod
     def open(cls, url: str) -> Services:
@@ -91,4 +97,7 @@ class Services:
             caseload=CaseloadService(db),
             events=EventService(db),
             letters=LetterService(db),
+            letter_runs=LetterRunService(db, FollowUpService(db)),
+            returns=ReturnsService(db),
+            mail=MailService(db),
         )
