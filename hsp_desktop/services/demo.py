@@ -662,10 +662,9 @@ class _Builder:
                     rng.choice(foster_names), rng.choice(foster_surnames), "Mrs", "ENG", home, True
                 )
                 family_carers.append((foster, Relationship.FOSTER_CARER, True))
-            while (
-                self.carers_per_student
-                and carers_made + len(family_carers) < self.carers_per_student * (made + 1)
-            ):
+            while self.carers_per_student and carers_made + len(
+                family_carers
+            ) < self.carers_per_student * (made + 1):
                 relative = self._carer(
                     rng.choice(female), surname, "Mrs", lang, self._household(), english_fluent
                 )
