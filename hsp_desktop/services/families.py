@@ -22,7 +22,7 @@ from hsp_desktop.model.enums import ContactMethod, Relationship, Restriction
 from hsp_desktop.services import audit
 from hsp_desktop.services.actor import Actor, Permission
 from hsp_desktop.services.checks import Checks
-from hsp_desktop.services.common import check_version, get_or_fail
+from hsp_desktop.services.common import apply_changes, check_version, get_or_fail
 from hsp_desktop.services.search import search_key
 from hsp_desktop.services.visibility import student_scope, visible_student
 from hsp_desktop.store import Database
@@ -656,8 +656,7 @@ class FamilyService:
             carer = get_or_fail(s, Carer, carer_id, "carer")
             check_version(carer, read_version, "carer")
             before = audit.snapshot(carer)
-            for key, value in values.items():
-                setattr(carer, key, value)
+            apply_changes(carer, values)
             s.flush()
             audit.record(
                 s,
@@ -734,8 +733,7 @@ class FamilyService:
             household = get_or_fail(s, Household, household_id, "household")
             check_version(household, read_version, "household")
             before = audit.snapshot(household)
-            for key, value in values.items():
-                setattr(household, key, value)
+            apply_changes(household, values)
             s.flush()
             audit.record(
                 s,
@@ -859,8 +857,7 @@ class FamilyService:
             visible_student(s, actor, row.student_id)
             check_version(row, read_version, "link")
             before = audit.snapshot(row)
-            for key, value in values.items():
-                setattr(row, key, value)
+            apply_changes(row, values)
             s.flush()
             audit.record(
                 s,

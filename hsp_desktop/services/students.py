@@ -33,7 +33,7 @@ from hsp_desktop.model.enums import Restriction, SenStatus, Sex, StudentStatus
 from hsp_desktop.services import audit
 from hsp_desktop.services.actor import Actor, Permission
 from hsp_desktop.services.checks import Checks
-from hsp_desktop.services.common import check_version
+from hsp_desktop.services.common import apply_changes, check_version
 from hsp_desktop.services.families import (
     FamilyMember,
     family_of,
@@ -463,8 +463,7 @@ class StudentService:
             check_version(student, read_version, "student")
             self._check_references(s, values, student.id)
             before = audit.snapshot(student)
-            for key, value in values.items():
-                setattr(student, key, value)
+            apply_changes(student, values)
             s.flush()
             audit.record(
                 s,
