@@ -162,3 +162,12 @@ def test_administrator_cannot_lock_themself_out(services: Services) -> None:
         services.accounts.update_account(
             admin, me.id, me.version, display_name="Ada", role=Role.OFFICE, active=True
         )
+
+
+def test_audit_snapshots_keep_times_of_day() -> None:
+    import datetime as dt_
+
+    from hsp_desktop.services.audit import _plain
+
+    assert _plain(dt_.time(9, 30)) == "09:30:00"
+    assert _plain(dt_.date(2026, 2, 28)) == "2026-02-28"
