@@ -41,6 +41,9 @@ def _administration(ctx: AppContext) -> QWidget:
     from hsp_desktop.gui.contacts.areas import term_dates_page
 
     tabs.addTab(term_dates_page(ctx), "Term dates")
+    from hsp_desktop.gui.admin.mail import MailSettingsPage
+
+    tabs.addTab(MailSettingsPage(ctx), "Email")
     return tabs
 
 
@@ -66,6 +69,12 @@ def _letters(ctx: AppContext) -> QWidget:
     from hsp_desktop.gui.letters.area import LettersArea
 
     return LettersArea(ctx)
+
+
+def _returns(ctx: AppContext) -> QWidget:
+    from hsp_desktop.gui.returns.area import ReturnsArea
+
+    return ReturnsArea(ctx)
 
 
 def _meetings(ctx: AppContext) -> QWidget:
@@ -122,6 +131,14 @@ def all_areas() -> list[Area]:
             _letters,
             lambda actor: (
                 actor.can(Permission.SEND_LETTERS) or actor.can(Permission.REVIEW_TRANSLATIONS)
+            ),
+        ),
+        Area(
+            "returns",
+            "Returns",
+            _returns,
+            lambda actor: (
+                actor.can(Permission.SEND_LETTERS) or actor.can(Permission.RESOLVE_SLIP_CONFLICTS)
             ),
         ),
         Area(

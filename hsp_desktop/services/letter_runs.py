@@ -805,6 +805,15 @@ class LetterRunService:
                 for run in runs
             ]
 
+    def run_values(self, actor: Actor, run_id: int) -> dict[str, Any]:
+        """The values typed for a run's own fields (to send a reminder with the same)."""
+        actor.require(Permission.VIEW_STUDENTS)
+        with self.db.read() as s:
+            run = s.get(LetterRun, run_id)
+            if run is None:
+                raise NotFoundError("That letter run is no longer on record.")
+            return dict(decode(run.extra))
+
     # -- reprinting --------------------------------------------------------------------------
     def reprint(self, actor: Actor, issued_id: int) -> Reprint:
         """The copy as it was issued: same template text, school details, date, values,

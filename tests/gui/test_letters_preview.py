@@ -68,6 +68,7 @@ def area(qtbot: QtBot, make_context) -> LettersArea:  # type: ignore[no-untyped-
 
 @pytest.fixture
 def page(area: LettersArea) -> PreviewPage:
+    area.tabs.setCurrentWidget(area.preview)
     QAbstractItemModelTester(area.preview.translations)
     area.preview.select_template(TEMPLATE)
     return area.preview

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTableView,
@@ -33,6 +32,7 @@ from hsp_desktop.gui.common.errors import show_error
 from hsp_desktop.gui.common.language_picker import LanguagePicker, written_only
 from hsp_desktop.gui.common.operations import Operation
 from hsp_desktop.gui.common.tables import Column, RowsModel
+from hsp_desktop.gui.letters.common import start_printing
 from hsp_desktop.gui.letters.pdf_view import PdfPreview, Printing, PrintJob, SaveAs
 from hsp_desktop.gui.letters.pickers import StudentPicker
 from hsp_desktop.services.actor import Permission
@@ -376,15 +376,4 @@ class PreviewPage(QWidget):
         printer = Printing.ask_printer(self, self.preview.page_count())
         if printer is None:
             return
-        job = PrintJob(self.current.pdf, printer, self)
-        progress = QProgressDialog("Printing…", "Cancel", 0, len(job.pages), self)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.canceled.connect(job.cancel)
-        job.progressed.connect(lambda done, _total: progress.setValue(done))
-        job.finished.connect(lambda _ok: progress.reset())
-        self._print_job = job
-        try:
-            job.start()
-        except errors.KnownError as exc:
-            progress.reset()
-            show_error(self, exc)
+        self._print_job = start_printing(self, self.current.pdf, printer)

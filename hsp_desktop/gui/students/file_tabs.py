@@ -26,11 +26,13 @@ class StudentTab:
 def student_tabs() -> list[StudentTab]:
     """Sections after the built-in details and family, in the order they appear."""
     from hsp_desktop.gui.contacts.areas import contacts_tab, homebook_tab
+    from hsp_desktop.gui.letters.student_tab import StudentLettersTab
     from hsp_desktop.gui.meetings.student_tab import meetings_tab
 
     tabs = [
         StudentTab("contacts", "Contacts", contacts_tab),
         StudentTab("homebook", "Home-school book", homebook_tab),
         StudentTab("meetings", "Meetings", meetings_tab),
+        StudentTab("letters", "Letters", StudentLettersTab),
     ]
     return tabs

@@ -1,0 +1,1 @@
+"""The Returns area: ticking off slips, what is outstanding, conflicting answers, agreements."""
