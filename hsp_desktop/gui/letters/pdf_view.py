@@ -9,12 +9,33 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QObject,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeySequence, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QStackedLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QStackedLayout,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hsp_desktop import errors, paths
 
@@ -32,7 +53,14 @@ def load_pdf(document: QPdfDocument, pdf: bytes, parent: QObject) -> QBuffer:
 
 
 class PdfPreview(QWidget):
-    """A scrolling view of all pages of a PDF, with a message when there is nothing to show."""
+    """The pages of a PDF held in memory, with a message when there is nothing to show.
+
+    A short PDF scrolls as one column of pages. A long one (a whole-school run) is shown a
+    page at a time with page buttons: laying out hundreds of pages for scrolling would hold
+    up the window for a noticeable moment.
+    """
+
+    LONG = 30  # pages
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,23 +74,75 @@ class PdfPreview(QWidget):
         self.message = QLabel("Choose a letter to see it here.")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
+        self.previous = QToolButton()
+        self.previous.setText("◀")
+        self.previous.setToolTip("Previous page (Page Up)")
+        self.next = QToolButton()
+        self.next.setText("▶")
+        self.next.setToolTip("Next page (Page Down)")
+        self.page = QSpinBox()
+        self.page.setObjectName("pdfPage")
+        self.page.setAccessibleName("Page")
+        self.pages_label = QLabel()
+        self.navigation = QWidget()
+        bar = QHBoxLayout(self.navigation)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Page"))
+        bar.addWidget(self.page)
+        bar.addWidget(self.pages_label)
+        bar.addWidget(self.previous)
+        bar.addWidget(self.next)
+        bar.addStretch(1)
+        self.navigation.setVisible(False)
+        shown = QWidget()
+        column = QVBoxLayout(shown)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.navigation)
+        column.addWidget(self.view, 1)
         self._stack = QStackedLayout(self)
         self._stack.addWidget(self.message)
-        self._stack.addWidget(self.view)
+        self._stack.addWidget(shown)
+        self._shown = shown
         self._buffer: QBuffer | None = None
         self.pdf: bytes = b""
+        self.page.valueChanged.connect(self._go_to)
+        self.previous.clicked.connect(lambda: self.page.setValue(self.page.value() - 1))
+        self.next.clicked.connect(lambda: self.page.setValue(self.page.value() + 1))
+        for key, button in ((Qt.Key.Key_PageUp, self.previous), (Qt.Key.Key_PageDown, self.next)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(button.click)
 
     def set_pdf(self, pdf: bytes) -> None:
-        self.document.close()
-        if self._buffer is not None:
-            self._buffer.close()
-            self._buffer.deleteLater()
-        self.pdf = pdf
-        self._buffer = load_pdf(self.document, pdf, self)
-        if self.document.status() is QPdfDocument.Status.Error:
+        # A fresh document, measured before the view sees it, so the view lays it out once.
+        document = QPdfDocument(self)
+        buffer = load_pdf(document, pdf, self)
+        if document.status() is QPdfDocument.Status.Error:
+            document.deleteLater()
+            buffer.deleteLater()
             self.show_message("The PDF could not be shown.")
             return
-        self._stack.setCurrentWidget(self.view)
+        count = document.pageCount()
+        long = count > self.LONG
+        self.view.setPageMode(QPdfView.PageMode.SinglePage if long else QPdfView.PageMode.MultiPage)
+        self.view.setDocument(document)
+        old, old_buffer = self.document, self._buffer
+        self.document, self._buffer, self.pdf = document, buffer, pdf
+        old.deleteLater()
+        if old_buffer is not None:
+            old_buffer.deleteLater()
+        self.navigation.setVisible(long)
+        self.page.blockSignals(True)
+        self.page.setRange(1, max(1, count))
+        self.page.setValue(1)
+        self.page.blockSignals(False)
+        self.pages_label.setText(f"of {count}")
+        self._stack.setCurrentWidget(self._shown)
+
+    def _go_to(self, number: int) -> None:
+        navigator = self.view.pageNavigator()
+        if navigator is not None and self.pdf:
+            navigator.jump(number - 1, QPointF(), navigator.currentZoom())
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
