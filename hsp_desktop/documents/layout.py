@@ -36,7 +36,7 @@ from hsp_desktop.documents.errors import DocumentError
 from hsp_desktop.documents.page import Letterhead, Opening, frame_width
 from hsp_desktop.documents.styles import GREY, RULE, SHADE, Sizes, sizes_for
 from hsp_desktop.documents.templates import LetterTemplate
-from hsp_desktop.documents.textflow import TextFlow, TextStyle
+from hsp_desktop.documents.textflow import TextFlow, TextStyle, Writing
 from hsp_desktop.documents.trace import Trace
 from hsp_desktop.documents.voice import Voice
 from hsp_desktop.documents.widgets import (
@@ -316,10 +316,15 @@ class _Builder:
 
     def return_code(self, code: str) -> Flowable:
         label = self.label("Return code", common=True, size=self.sizes.small, color=GREY)
+        # The code is typed back exactly as printed, so it is always set left to right: in a
+        # right-to-left letter "7928-KE6" would otherwise print as "KE6-7928".
+        rtl = self.voice.writing.rtl
         value = TextFlow(
             code,
-            self.voice.writing,
-            TextStyle(size=max(self.sizes.body + 3, 14), bold=True),
+            Writing.of("ENG"),
+            TextStyle(
+                size=max(self.sizes.body + 3, 14), bold=True, align="end" if rtl else "start"
+            ),
             self.trace,
             plain=True,
         )

@@ -227,3 +227,15 @@ def test_letterhead_images_reach_the_renderer(demo_services: Services, tmp_path:
     assert block.logo_path is not None and block.logo_path.read_bytes() == logo.read_bytes()
     preview = demo_services.letters.preview(SYSTEM, PreviewRequest("achievement", "ENG", None))
     assert b"/Subtype /Image" in preview.pdf
+
+
+@pytest.mark.parametrize("language", ["URD", "ARA"])
+def test_return_codes_read_left_to_right_in_right_to_left_letters(
+    language: str, tmp_path: Path
+) -> None:
+    from hsp_desktop.documents import Variant, preview_context, render_letter
+
+    template = find_template("trip_permission")
+    for code in ("7928-KE6", "3GF4-SQX"):
+        pdf = render_letter(template, preview_context(template), language, Variant(), code)
+        assert code in pdf_text(pdf, tmp_path)
