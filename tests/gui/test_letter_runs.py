@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from hsp_desktop.gui.common.context import AppContext
 from hsp_desktop.gui.letters.area import LettersArea
+from hsp_desktop.gui.letters.common import CloseAnyway
 from hsp_desktop.gui.letters.pdf_view import Printing, SaveAs
 from hsp_desktop.gui.letters.run_page import RunPage
 from hsp_desktop.gui.letters.student_tab import StudentLettersTab
@@ -272,6 +273,12 @@ def test_printing_cancelled_at_the_dialog_records_nothing(
     assert "nothing was recorded" in run.produce_page.status.text()
     assert ctx.services.letter_runs.issued_for_student(ctx.actor, student) == []
     assert ctx.services.letter_runs.runs(ctx.actor) == []
+    # Closing now would leave made letters off the record: the user is asked.
+    asked: list[str] = []
+    monkeypatch.setattr(CloseAnyway, "ask", staticmethod(lambda _p, m: asked.append(m) or False))
+    assert not run.may_close() and "not printed or saved" in asked[0]
+    qtbot.mouseClick(run.produce_page.finish, Qt.MouseButton.LeftButton)
+    assert run.stack.currentWidget() is run.produce_page  # still there
     # Saving the PDF to print elsewhere records the copies.
     target = tmp_path / "run.pdf"
     monkeypatch.setattr(SaveAs, "ask_path", staticmethod(lambda _p, _s: target))
@@ -279,6 +286,7 @@ def test_printing_cancelled_at_the_dialog_records_nothing(
         qtbot.mouseClick(run.produce_page.save_button, Qt.MouseButton.LeftButton)
     assert target.read_bytes().startswith(b"%PDF")
     assert len(ctx.services.letter_runs.issued_for_student(ctx.actor, student)) == 2
+    assert run.may_close() and len(asked) == 2  # asked before; not now it is on record
 
 
 def test_cancelling_while_the_letters_are_made(

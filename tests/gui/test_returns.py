@@ -3,10 +3,12 @@ homes decided by a senior leader, agreements and their signatures, reminders."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from pytestqt.qtbot import QtBot
 
+from hsp_desktop.gui.letters.common import CloseAnyway
 from hsp_desktop.gui.letters.run_page import RunPage
 from hsp_desktop.gui.returns.area import ReturnsArea
 from hsp_desktop.services.actor import SYSTEM
@@ -53,8 +55,9 @@ def area_for(qtbot: QtBot, make_context, username: str) -> ReturnsArea:  # type:
 
 def test_a_typo_is_refused_and_nothing_is_recorded(
     qtbot: QtBot,
-    make_context,
-    gui_services: Services,  # type: ignore[no-untyped-def]
+    make_context,  # type: ignore[no-untyped-def]
+    gui_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     mum = send_trip(gui_services)[2]
     area = area_for(qtbot, make_context, "office")
@@ -67,6 +70,14 @@ def test_a_typo_is_refused_and_nothing_is_recorded(
     assert gui_services.returns.lookup(SYSTEM, mum).returned is None
     # The code is selected so the next scan replaces it.
     assert area.tick_off.code.selectedText() == area.tick_off.code.text()
+    assert area.may_close()
+    # A slip on screen but not recorded is not lost by closing without a word.
+    area.tick_off.code.clear()
+    scan(qtbot, area, mum, None)
+    assert area.tick_off.slip is not None
+    asked: list[str] = []
+    monkeypatch.setattr(CloseAnyway, "ask", staticmethod(lambda _p, m: asked.append(m) or False))
+    assert not area.may_close() and "not recorded" in asked[0]
 
 
 def test_answers_that_differ_between_homes_wait_for_a_senior_leader(

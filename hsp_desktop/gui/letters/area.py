@@ -37,6 +37,10 @@ class LettersArea(QWidget):
         self.tabs.setCurrentWidget(self.run)
         self.run.plan_reminder(run_id)
 
+    def may_close(self) -> bool:
+        """Asked by the main window before it closes."""
+        return self.run is None or self.run.may_close()
+
     def send_to(self, student_ids: list[int]) -> None:
         """Start a letter to these students (for a screen that lists students)."""
         if self.run is None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressDialog,
     QPushButton,
     QTableView,
@@ -27,6 +28,20 @@ from hsp_desktop.gui.common.operations import Operation
 from hsp_desktop.gui.letters.pdf_view import PdfPreview, Printing, PrintJob, SaveAs
 from hsp_desktop.services.letter_recipients import Copy
 from hsp_desktop.services.letter_runs import IssuedView, Reprint
+
+
+class CloseAnyway:
+    @staticmethod
+    def ask(parent: QWidget | None, message: str) -> bool:
+        """Close although something is not finished? Tests replace this."""
+        answer = QMessageBox.question(
+            parent,
+            "Not finished",
+            message + "\n\nClose anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def table_view(model: Any, name: str, *, sortable: bool = True) -> QTableView:

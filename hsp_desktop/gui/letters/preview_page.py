@@ -169,6 +169,10 @@ class PreviewPage(QWidget):
         box_layout.addWidget(self.mark_checked)
         box_layout.addWidget(QLabel("All translations of this letter (double-click to preview):"))
         box_layout.addWidget(self.translation_table, 1)
+        self.reload_button = QPushButton("Re&load translation files")
+        self.reload_button.setToolTip("After a translator has saved a new .po file")
+        self.reload_button.clicked.connect(self.reload_translations)
+        box_layout.addWidget(self.reload_button)
         column.addWidget(box, 2)
         column.addWidget(self.notes)
         buttons = QHBoxLayout()
@@ -216,8 +220,15 @@ class PreviewPage(QWidget):
     def _on_hub(self, topic: str) -> None:
         if topic in {"students", "families"}:
             self.student.set_students(self.service.student_choices(self.ctx.actor))
+        if topic == "translations" and (template_id := self.template_id()) is not None:
+            self.translations.set_rows(self.service.translations(self.ctx.actor, template_id))
         if topic in {"translations", "families", "school"}:
             self._changed()
+
+    def reload_translations(self) -> None:
+        """Read the translation files again (a translator saved a new version)."""
+        self.service.reload_translations()
+        self.ctx.hub.changed.emit("translations")
 
     # -- choosing ----------------------------------------------------------------------------
     def template_id(self) -> str | None:

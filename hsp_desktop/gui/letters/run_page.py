@@ -45,7 +45,13 @@ from hsp_desktop.gui.common.errors import show_error
 from hsp_desktop.gui.common.form_errors import ErrorBanner
 from hsp_desktop.gui.common.lazy_table import LazyColumn
 from hsp_desktop.gui.common.operations import Operation
-from hsp_desktop.gui.letters.common import copy_columns, fit_columns, lazy_table, start_printing
+from hsp_desktop.gui.letters.common import (
+    CloseAnyway,
+    copy_columns,
+    fit_columns,
+    lazy_table,
+    start_printing,
+)
 from hsp_desktop.gui.letters.pdf_view import PdfPreview, Printing, PrintJob, SaveAs
 from hsp_desktop.gui.letters.pickers import StudentPicker
 from hsp_desktop.services.actor import Permission
@@ -795,7 +801,28 @@ class RunPage(QWidget):
         self.recorded.emit(result)
 
     def start_again(self) -> None:
+        if not self.may_close():
+            return
+        self.produced = None
+        self.result = None
         self.stack.setCurrentWidget(self.choose)
+
+    def unrecorded(self) -> int:
+        """Printed copies made but neither printed nor saved, so not on record."""
+        produced = self.produced
+        if produced is None or not produced.print_copies or self.result is not None:
+            return 0
+        return len(produced.print_copies)
+
+    def may_close(self) -> bool:
+        waiting = self.unrecorded()
+        if not waiting:
+            return True
+        return CloseAnyway.ask(
+            self,
+            f"{waiting} letters were made but not printed or saved, so they are not on record "
+            "as sent.",
+        )
 
 
 def email_html(produced: ProducedRun) -> str:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QTabWidget, QVBoxLayout, QWidget
 
 from hsp_desktop.gui.common.context import AppContext
+from hsp_desktop.gui.letters.common import CloseAnyway
 from hsp_desktop.gui.returns.lists import AgreementsPage, ConflictsPage, OutstandingPage
 from hsp_desktop.gui.returns.tick_off import TickOffPage
 from hsp_desktop.services.actor import Permission
@@ -51,6 +52,15 @@ class ReturnsArea(QWidget):
         self.reminder_dialog = dialog
         dialog.open()
         page.plan_reminder(run_id)
+
+    def may_close(self) -> bool:
+        """Asked by the main window before it closes: a slip on screen is not recorded yet."""
+        slip = self.tick_off.slip
+        if slip is None:
+            return True
+        return CloseAnyway.ask(
+            self, f"The slip {slip.code} ({slip.student_name}) is on screen but not recorded."
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
