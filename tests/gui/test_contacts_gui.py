@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QDate, QDateTime, QSettings, Qt, QTime
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel
@@ -28,6 +28,7 @@ from hsp_desktop.services.contacts import Channel, InterpreterKind, Outcome
 from hsp_desktop.services.container import Services
 from hsp_desktop.services.obligation import FamilyState
 from hsp_desktop.store import Database
+from tests.gui.prompts import fail_on_message_boxes
 
 
 def actor_for(db: Database, username: str) -> Actor:
@@ -48,6 +49,22 @@ def ctx(sqlite_demo_db: Database, tmp_path: Path) -> AppContext:
         settings,
         ChangeHub(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _message_boxes_fail_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    fail_on_message_boxes(monkeypatch)
+
+
+def in_term(ctx: AppContext) -> QDateTime:
+    """A moment of the term the dashboards show, whatever the date the tests run on: now in
+    term time; in a holiday, the last afternoon of the term just ended (a contact dated in
+    no term would ask for confirmation first)."""
+    position = ctx.services.terms.position()
+    if position.in_term:
+        return QDateTime.currentDateTime().addSecs(-60)
+    last = position.term.end_date
+    return QDateTime(QDate(last.year, last.month, last.day), QTime(15, 0))
 
 
 @pytest.fixture
@@ -79,6 +96,7 @@ def log_call(
     dialog = page.log_contact()
     assert dialog is not None and dialog.isVisible()
     qtbot.addWidget(dialog)
+    dialog.when.setDateTime(in_term(page.ctx))
     dialog.outcome_buttons[outcome].setChecked(True)
     dialog.interpreter.setCurrentIndex(dialog.interpreter.findData(interpreter))
     dialog.summary.setPlainText(summary)
@@ -132,6 +150,7 @@ def test_my_class_three_calls_and_the_dashboard_updates(
     qtbot.addWidget(again)
     assert again.channel.currentData() == Channel.PHONE
     again.channel.setCurrentIndex(again.channel.findData(Channel.MEETING))
+    again.when.setDateTime(in_term(ctx))
     again.outcome_buttons[Outcome.SPOKE].setChecked(True)
     with qtbot.waitSignal(again.saved):
         again.save()
@@ -207,6 +226,7 @@ def test_editing_a_contact_changed_elsewhere_shows_the_conflict(
     form = ctx.services.contacts.form(ctx.actor, student.id)
     dialog = ContactDialog(ctx, student.id)
     qtbot.addWidget(dialog)
+    dialog.when.setDateTime(in_term(ctx))
     dialog.outcome_buttons[Outcome.NO_ANSWER].setChecked(True)
     with qtbot.waitSignal(dialog.saved):
         dialog.save()

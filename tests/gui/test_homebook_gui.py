@@ -22,8 +22,14 @@ from hsp_desktop.services.actor import Actor
 from hsp_desktop.services.container import Services
 from hsp_desktop.services.homebook import Mood, StructuredField
 from hsp_desktop.store import Database
+from tests.gui.prompts import fail_on_message_boxes
 
 COLUMN = {key: i for i, (key, _) in enumerate(FIELDS)}
+
+
+@pytest.fixture(autouse=True)
+def _message_boxes_fail_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    fail_on_message_boxes(monkeypatch)
 
 
 @pytest.fixture
@@ -70,9 +76,9 @@ def test_a_whole_class_is_written_in_one_screen_and_printed(
     assert not model.dirty and "2 of" in page.status.text()
     day = ctx.services.homebook.class_day(ctx.actor, page.classes.current_choice().id)  # type: ignore[union-attr]
     saved = {r.student_id: r.entry for r in day.rows if r.entry}
-    assert saved[first.student_id].mood is Mood.VERY_HAPPY  # type: ignore[union-attr]
-    assert saved[first.student_id].achievements == "Swam a width – brawo!"  # type: ignore[union-attr]
-    assert saved[second.student_id].activities == "Cooking: fruit kebabs"  # type: ignore[union-attr]
+    assert saved[first.student_id].mood is Mood.VERY_HAPPY
+    assert saved[first.student_id].achievements == "Swam a width – brawo!"
+    assert saved[second.student_id].activities == "Cooking: fruit kebabs"
     assert page.may_close()
 
     # The week's pages, one per student, read back from the PDF.
