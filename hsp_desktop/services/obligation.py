@@ -454,7 +454,8 @@ class ObligationService:
 #
 # Three queries per dashboard, each answered from indexes over this term only, whatever the
 # length of the school's history: the students with their positive and concern news, the
-# carers grouped into families, and the contacts counted per student and family in SQL.
+# carers grouped into families, and the contacts counted per student and family in SQL (then
+# the names of the staff who held the latest conversations).
 # The statements are built once (one set for a class, one for the school) and take the term,
 # the day and the rule's channels as parameters: building them costs more than running them
 # on a class.
