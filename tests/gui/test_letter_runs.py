@@ -391,3 +391,35 @@ def keep_screen(qtbot: QtBot, widget: object, tmp_path: Path, name: str) -> None
     picture = tmp_path / name
     widget.grab().save(str(picture))  # type: ignore[attr-defined]
     keep_for_docs(picture, name)
+
+
+def test_choosing_who_gets_it_and_refreshing_keeps_what_was_typed(
+    qtbot: QtBot,
+    make_context,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    ctx: AppContext = make_context("office")
+    area = LettersArea(ctx)
+    qtbot.addWidget(area)
+    area.resize(1280, 860)
+    area.show()
+    run = area.run
+    assert run is not None
+    choose = run.choose
+    assert choose.a_class.isChecked()  # a class is what the office sends to most
+    choose.select_template("trip_permission")
+    qtbot.keyClicks(choose.fields.widgets["trip_place"], "Dover Castle")
+    choose.chosen_students.list.item(0).setCheckState(Qt.CheckState.Checked)  # type: ignore[union-attr]
+    assert choose.chosen.isChecked()
+    qtbot.keyClicks(choose.student.lineEdit(), "a")  # type: ignore[arg-type]
+    assert choose.one.isChecked()
+    choose.a_class.setChecked(True)
+    ctx.hub.changed.emit("families")  # another screen changed a family
+    assert choose.a_class.isChecked()
+    assert choose.fields.widgets["trip_place"].text() == "Dover Castle"  # type: ignore[attr-defined]
+    assert len(choose.chosen_students.chosen()) == 1
+    first = int(choose.chosen_students.list.item(1).data(Qt.ItemDataRole.UserRole))  # type: ignore[union-attr]
+    area.send_to([first])
+    assert choose.chosen.isChecked() and choose.chosen_students.chosen() == [first]
+    choose.a_class.setChecked(True)
+    keep_screen(qtbot, area, tmp_path, "letters-send.png")

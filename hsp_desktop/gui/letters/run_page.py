@@ -151,6 +151,7 @@ class ChosenStudents(QWidget):
         self.search.textChanged.connect(self._narrow)
 
     def set_students(self, picks: Sequence[Any]) -> None:
+        self.list.blockSignals(True)
         self.list.clear()
         for pick in picks:
             item = QListWidgetItem(StudentPicker.label(pick))
@@ -159,6 +160,7 @@ class ChosenStudents(QWidget):
             item.setCheckState(Qt.CheckState.Unchecked)
             self.list.addItem(item)
             self._keys[pick.id] = pick.search_key + " " + pick.upn.lower()
+        self.list.blockSignals(False)
 
     def _narrow(self, text: str) -> None:
         words = search_words(text)
@@ -178,11 +180,13 @@ class ChosenStudents(QWidget):
 
     def set_chosen(self, ids: Sequence[int]) -> None:
         wanted = set(ids)
+        self.list.blockSignals(True)
         for row in range(self.list.count()):
             item = self.list.item(row)
             if item is not None:
                 checked = int(item.data(Qt.ItemDataRole.UserRole)) in wanted
                 item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.list.blockSignals(False)
 
 
 # -- step 1 -------------------------------------------------------------------------------------
@@ -217,7 +221,11 @@ class ChoosePage(QWidget):
         grid.addRow(self.chosen, self.chosen_students)
         grid.addRow(self.school)
         self.a_class.setChecked(True)
-        self.student.student_changed.connect(lambda _s: self.one.setChecked(True))
+        # Only the user's own choices switch who gets it; refreshing the lists does not.
+        self.student.activated.connect(lambda _i: self.one.setChecked(True))
+        line = self.student.lineEdit()
+        if line is not None:
+            line.textEdited.connect(lambda _t: self.one.setChecked(True))
         self.classes.activated.connect(lambda _i: self.a_class.setChecked(True))
         self.chosen_students.list.itemChanged.connect(lambda _i: self.chosen.setChecked(True))
 
@@ -274,9 +282,7 @@ class ChoosePage(QWidget):
             self._templates[info.id] = info
             self.template.addItem(info.title, info.id)
         self.template.blockSignals(False)
-        picks = services.letters.student_choices(actor)
-        self.student.set_students(picks)
-        self.chosen_students.set_students(picks)
+        self.refresh_students()
         self.classes.clear()
         mine = services.students.my_class_ids(actor)
         everyone = actor.can(Permission.VIEW_ALL_CLASSES)
@@ -289,6 +295,15 @@ class ChoosePage(QWidget):
                 self.classes.setCurrentIndex(index)
         self.refresh_email()
         self._template_changed()
+
+    def refresh_students(self) -> None:
+        """The student pickers again (after students or families changed); what is typed and
+        ticked stays."""
+        chosen = self.chosen_students.chosen()
+        picks = self.ctx.services.letters.student_choices(self.ctx.actor)
+        self.student.set_students(picks)
+        self.chosen_students.set_students(picks)
+        self.chosen_students.set_chosen(chosen)
 
     def refresh_email(self) -> None:
         usable, reason = self.ctx.services.mail.usable(self.ctx.actor)
@@ -558,8 +573,8 @@ class RunPage(QWidget):
     def _on_hub(self, topic: str) -> None:
         if topic == "mail":
             self.choose.refresh_email()
-        elif topic in {"students", "families"} and self.stack.currentWidget() is self.choose:
-            self.choose.load()
+        elif topic in {"students", "families"}:
+            self.choose.refresh_students()
 
     # -- step 1 -> 2 -------------------------------------------------------------------------
     def check_plan(self) -> None:
