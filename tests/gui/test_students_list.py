@@ -334,3 +334,17 @@ def test_the_filter_asks_nothing_when_nothing_is_chosen(gui_services: Services) 
     restricted = StudentFilter(has_restriction=True, status=None).predicate()
     assert restricted is not None
     assert [r.id for r in rows if restricted(r)] == [r.id for r in rows if r.has_restriction]
+
+
+def test_send_a_letter_to_the_filtered_students(qtbot, main_window) -> None:  # type: ignore[no-untyped-def]
+    window = main_window("office")
+    area = window.show_area("students")
+    page = area.list
+    qtbot.keyClicks(page.search, "Khan")
+    qtbot.waitUntil(lambda: 0 < len(page.visible_ids()) < 90)
+    ids = page.visible_ids()
+    page.letter_button.click()
+    assert window.current_area() == "letters"
+    letters = window.show_area("letters")
+    assert letters.tabs.currentWidget() is letters.run
+    assert sorted(letters.run.choose.chosen_students.chosen()) == sorted(ids)

@@ -39,6 +39,7 @@ class StudentsArea(QWidget):
         layout.addWidget(self.tabs)
         self.list.open_requested.connect(self.open_student)
         self.list.new_requested.connect(self.new_student)
+        self.list.letter_requested.connect(self.send_letter)
         close = QShortcut(self)
         close.setKeys(QKeySequence.StandardKey.Close)  # every binding: Ctrl+W and Ctrl+F4
         close.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -90,6 +91,14 @@ class StudentsArea(QWidget):
     def show_search(self) -> None:
         self.tabs.setCurrentWidget(self.list)
         self.list.focus_search()
+
+    def send_letter(self, student_ids: list[int]) -> None:
+        """Hand the filtered students to the Letters area's "Send a letter" screen."""
+        show_area = getattr(self.window(), "show_area", None)
+        if show_area is None or not student_ids:
+            return
+        letters = show_area("letters")
+        letters.send_to(student_ids)
 
     def new_student(self) -> QDialog:
         dialog = NewStudentDialog(self.ctx, self)

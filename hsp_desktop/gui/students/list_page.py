@@ -134,6 +134,7 @@ class ExportPathDialog:
 class StudentListPage(QWidget):
     open_requested = Signal(int)  # student id
     new_requested = Signal()
+    letter_requested = Signal(list)  # ids of the students the filters show
     exported = Signal(object)  # Path
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -282,6 +283,11 @@ class StudentListPage(QWidget):
         self.export_button.setVisible(self.ctx.actor.can(Permission.EXPORT_DATA))
         self.export_button.clicked.connect(self.export_csv)
         buttons.addWidget(self.export_button)
+        self.letter_button = QPushButton("Send a &letter…")
+        self.letter_button.setToolTip("A letter or form to the students the filters show")
+        self.letter_button.setVisible(self.ctx.actor.can(Permission.SEND_LETTERS))
+        self.letter_button.clicked.connect(lambda: self.letter_requested.emit(self.visible_ids()))
+        buttons.addWidget(self.letter_button)
         buttons.addStretch(1)
         self.message = QLabel()
         self.message.setObjectName("listMessage")
@@ -392,6 +398,9 @@ class StudentListPage(QWidget):
             return self.proxy.id_at(rows[0].row())
         current = self.table.currentIndex()
         return self.proxy.id_at(current.row()) if current.isValid() else None
+
+    def visible_ids(self) -> list[int]:
+        return [self.proxy.id_at(row) for row in range(self.proxy.rowCount())]
 
     def open_selected(self) -> None:
         student_id = self.selected_id()
