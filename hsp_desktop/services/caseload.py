@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from hsp_desktop.errors import KnownError, ValidationError
 from hsp_desktop.model import (
-    Carer,
     CaseworkAction,
     ContactRecord,
     FollowUpAction,
@@ -26,18 +25,16 @@ from hsp_desktop.model import (
     SchoolClass,
     StaffMember,
     Student,
-    StudentCarer,
     SupportCase,
     rules,
 )
 from hsp_desktop.model.casework import CaseStatus, VisitStatus
 from hsp_desktop.model.contacts import ActionStatus, Channel, Outcome
-from hsp_desktop.model.enums import Restriction
 from hsp_desktop.model.meetings import MeetingStatus
 from hsp_desktop.services import audit
 from hsp_desktop.services.actor import Actor, Permission
 from hsp_desktop.services.common import check_version, get_or_fail
-from hsp_desktop.services.interpreters import language_name
+from hsp_desktop.services.interpreters import carers_and_interpreter_languages
 from hsp_desktop.services.reviews import Clock, local_today, utc_now
 from hsp_desktop.store import Database
 
@@ -528,31 +525,9 @@ def _one_action(s: Session, action_id: int) -> ActionView:
 
 def _family_lines(s: Session, student_ids: StudentIds) -> dict[int, tuple[str, str]]:
     """Per student: the carers' names, and the language help they need."""
-    names: dict[int, list[str]] = {}
-    langs: dict[int, list[str]] = {}
-    for sid, title, last, lang, interp in s.execute(
-        select(
-            StudentCarer.student_id,
-            Carer.title,
-            Carer.last_name,
-            Carer.spoken_language,
-            Carer.needs_interpreter,
-        )
-        .join(Carer, Carer.id == StudentCarer.carer_id)
-        .where(
-            StudentCarer.student_id.in_(student_ids),
-            StudentCarer.restriction == Restriction.NONE,
-        )
-        .order_by(StudentCarer.contact_order)
-    ):
-        names.setdefault(sid, []).append(f"{title} {last}".strip())
-        if interp:
-            label = f"{language_name(lang)}, interpreter"
-            if label not in langs.setdefault(sid, []):
-                langs[sid].append(label)
     return {
-        sid: (" and ".join(dict.fromkeys(names[sid])), "; ".join(langs.get(sid, [])))
-        for sid in names
+        sid: (" and ".join(names), "; ".join(f"{lang}, interpreter" for lang in langs))
+        for sid, (names, langs) in carers_and_interpreter_languages(s, student_ids).items()
     }
 
 

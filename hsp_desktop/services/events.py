@@ -28,7 +28,10 @@ from hsp_desktop.model.enums import Restriction, StudentStatus
 from hsp_desktop.services import audit
 from hsp_desktop.services.actor import Actor, Permission
 from hsp_desktop.services.common import check_version, get_or_fail
-from hsp_desktop.services.interpreters import language_name, snapshot
+from hsp_desktop.services.interpreters import (
+    carers_and_interpreter_languages,
+    snapshot,
+)
 from hsp_desktop.services.reviews import Clock, academic_year_start, local_today, utc_now
 from hsp_desktop.store import Database
 
@@ -99,32 +102,12 @@ class EngagementRow:
 
 
 def _carer_lines(s: Session, student_ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-    names: dict[int, list[str]] = {}
-    langs: dict[int, list[str]] = {}
-    for sid, title, last, lang, interp in s.execute(
-        select(
-            StudentCarer.student_id,
-            Carer.title,
-            Carer.last_name,
-            Carer.spoken_language,
-            Carer.needs_interpreter,
-        )
-        .join(Carer, Carer.id == StudentCarer.carer_id)
-        .where(
-            StudentCarer.student_id.in_(student_ids),
-            StudentCarer.restriction == Restriction.NONE,
-        )
-        .order_by(StudentCarer.contact_order)
-    ):
-        names.setdefault(sid, []).append(f"{title} {last}".strip())
-        if interp:
-            label = f"{language_name(lang)} (interpreter)"
-            if label not in langs.setdefault(sid, []):
-                langs[sid].append(label)
-    return {
-        sid: (" and ".join(dict.fromkeys(names.get(sid, []))), ", ".join(langs.get(sid, [])))
-        for sid in student_ids
-    }
+    found = carers_and_interpreter_languages(s, student_ids)
+    lines: dict[int, tuple[str, str]] = {}
+    for sid in student_ids:
+        names, langs = found.get(sid, ([], []))
+        lines[sid] = (" and ".join(names), ", ".join(f"{lang} (interpreter)" for lang in langs))
+    return lines
 
 
 class EventService:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from hsp_desktop.errors import KnownError, ValidationError
@@ -830,3 +830,33 @@ def active_bookings(s: Session, *conditions: object) -> list[InterpreterBooking]
             )
         )
     )
+
+
+def carers_and_interpreter_languages(
+    s: Session, student_ids: Sequence[int] | Select[Any]
+) -> dict[int, tuple[list[str], list[str]]]:
+    """Per student: unrestricted carers' names in contact order, and the spoken languages
+    (by name, each once) of those who need an interpreter."""
+    found: dict[int, tuple[list[str], list[str]]] = {}
+    for sid, title, last, lang, interp in s.execute(
+        select(
+            StudentCarer.student_id,
+            Carer.title,
+            Carer.last_name,
+            Carer.spoken_language,
+            Carer.needs_interpreter,
+        )
+        .join(Carer, Carer.id == StudentCarer.carer_id)
+        .where(
+            StudentCarer.student_id.in_(student_ids),
+            StudentCarer.restriction == Restriction.NONE,
+        )
+        .order_by(StudentCarer.contact_order)
+    ):
+        names, langs = found.setdefault(sid, ([], []))
+        name = f"{title} {last}".strip()
+        if name not in names:
+            names.append(name)
+        if interp and language_name(lang) not in langs:
+            langs.append(language_name(lang))
+    return found
