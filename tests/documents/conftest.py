@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from functools import cache
 from pathlib import Path
 
-import pytest
 from fontTools.ttLib import TTFont
 
 from hsp_desktop import paths
+from tests.tools import need
 
 
 @cache
@@ -23,8 +22,7 @@ def cmap_of(font_file: str) -> frozenset[int]:
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need("pdftotext")
     source = tmp_path / "letter.pdf"
     source.write_bytes(pdf)
     result = subprocess.run(
@@ -34,8 +32,7 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
-    if shutil.which("pdfinfo") is None:
-        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    need("pdfinfo")
     source = tmp_path / "pages.pdf"
     source.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", str(source)], capture_output=True, check=True, text=True)

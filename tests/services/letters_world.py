@@ -14,6 +14,7 @@ import pytest
 from hsp_desktop.services.actor import SYSTEM, Actor
 from hsp_desktop.services.container import Services
 from hsp_desktop.services.families import CarerInput, HouseholdInput, LinkInput
+from tests.tools import need
 
 DOCS_ENV = "HSP_DOCS_DIR"  # set to the repository's docs folder to refresh its pictures
 
@@ -30,8 +31,7 @@ def untranslated_language() -> tuple[str, str]:
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str = "letter.pdf") -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    need("pdftotext")
     source = tmp_path / name
     source.write_bytes(pdf)
     done = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, text=True)
@@ -40,8 +40,7 @@ def pdf_text(pdf: bytes, tmp_path: Path, name: str = "letter.pdf") -> str:
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> int:
-    if shutil.which("pdfinfo") is None:
-        pytest.skip("pdfinfo (poppler-utils) is not installed")
+    need("pdfinfo")
     source = tmp_path / "pages.pdf"
     source.write_bytes(pdf)
     done = subprocess.run(["pdfinfo", str(source)], capture_output=True, text=True, check=True)
@@ -56,8 +55,7 @@ def script_letters(text: str, script: str) -> int:
 
 def page_picture(pdf: bytes, tmp_path: Path, name: str, page: int = 1) -> Path:
     """The page as a PNG at 80 dpi; copied into the docs folder when HSP_DOCS_DIR is set."""
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    need("pdftoppm")
     source = tmp_path / f"{name}.pdf"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_bytes(pdf)
